@@ -1,0 +1,46 @@
+"""Gas Stove: cut a gas burner's flame through its own flame-failure loop."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+
+from .memory import BurnerMemory
+from .stove import GasStoveConfigEntry, build_stove
+
+PLATFORMS: list[Platform] = [Platform.BUTTON, Platform.SWITCH]
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) -> bool:
+    """Connect to the relays, restore holds and pulses, add the entities."""
+    stove = build_stove(hass, entry)
+    await stove.memory.async_load()
+    for coordinator in stove.coordinators.values():
+        await coordinator.async_config_entry_first_refresh()
+    for channel in stove.entity_channels:
+        channel.async_start()
+        entry.async_on_unload(channel.async_stop)
+    for burner in stove.burners.values():
+        await burner.async_start()
+    entry.runtime_data = stove
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    return True
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: GasStoveConfigEntry) -> None:
+    await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) -> bool:
+    """Remove the entities; a pulse under way still ends at rest."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        for burner in entry.runtime_data.burners.values():
+            await burner.async_stop()
+    return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) -> None:
+    """Forget the persisted holds and pulses of a removed stove."""
+    await BurnerMemory(hass, entry.entry_id).async_remove()

@@ -1,0 +1,508 @@
+"""Config, options, reconfigure and reauth flows for a gas stove."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+import uuid
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
+from homeassistant.const import CONF_ENTITY_ID, CONF_HOST, CONF_NAME, CONF_TOKEN
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import voluptuous as vol
+
+from .const import (
+    CONF_BACKEND,
+    CONF_BURNER_ID,
+    CONF_BURNERS,
+    CONF_MODEL,
+    CONF_PIID,
+    CONF_PROTOCOL,
+    CONF_PULSE,
+    CONF_RELAY,
+    CONF_SIID,
+    CONF_WIRING,
+    DEFAULT_BURNER_NAMES,
+    DEFAULT_PIID,
+    DEFAULT_PULSE,
+    DEFAULT_SIID,
+    DOMAIN,
+    MAX_BURNERS,
+    MAX_PULSE,
+    MIN_PULSE,
+    BurnerWiring,
+    MiioProtocol,
+    RelayBackend,
+)
+from .relay import MiioChannelAddress, MiioRelay, RelayRejected, RelayUnreachable
+from .stove import burner_settings, channel_key
+
+TOKEN_RE = re.compile(r"^[0-9a-fA-F]{32}$")
+HOSTNAME_RE = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
+
+PULSE_SELECTOR = NumberSelector(
+    NumberSelectorConfig(
+        min=MIN_PULSE,
+        max=MAX_PULSE,
+        step=0.5,
+        unit_of_measurement="s",
+        mode=NumberSelectorMode.BOX,
+    )
+)
+WIRING_SELECTOR = SelectSelector(
+    SelectSelectorConfig(options=[w.value for w in BurnerWiring], translation_key=CONF_WIRING)
+)
+TOKEN_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return bool(HOSTNAME_RE.match(host)) and not host.replace(".", "").isdigit()
+    return True
+
+
+async def async_check_relay(
+    hass: HomeAssistant,
+    host: str,
+    token: str,
+    protocol: MiioProtocol,
+    address: MiioChannelAddress | None,
+) -> tuple[str | None, str | None]:
+    """Connect before creating anything: (error key, model)."""
+    if not _valid_host(host):
+        return "invalid_host", None
+    if not TOKEN_RE.match(token):
+        return "invalid_token", None
+    relay = MiioRelay(hass, host, token, model=None, protocol=protocol)
+    if not await relay.async_answers_hello():
+        return "cannot_connect", None
+    try:
+        info = await relay.async_info()
+    except RelayUnreachable:
+        # It answers the unencrypted hello but no encrypted request: real
+        # firmware stays silent when the checksum (the token) is wrong.
+        return "wrong_token", None
+    except RelayRejected:
+        return "cannot_connect", None
+    if address is not None:
+        try:
+            await relay.async_read([address])
+        except RelayRejected:
+            return "channel_not_found", None
+        except RelayUnreachable:
+            return "cannot_connect", None
+    model = info.get("model")
+    return None, model if isinstance(model, str) else None
+
+
+def _configured_channels(hass: HomeAssistant, skip: str | None = None) -> set[str]:
+    return {
+        channel_key(burner)
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.entry_id != skip
+        for burner in entry.data.get(CONF_BURNERS, [])
+    }
+
+
+class GasStoveConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a stove: its name, then one burner after another."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with no burners."""
+        self._name = ""
+        self._burners: list[dict[str, Any]] = []
+        self._settings: dict[str, dict[str, Any]] = {}
+        self._pending: dict[str, Any] = {}
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> GasStoveOptionsFlow:
+        """Names, wiring and pulse are options."""
+        return GasStoveOptionsFlow()
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Name the stove."""
+        if user_input is not None:
+            self._name = user_input[CONF_NAME].strip() or "Gas stove"
+            return await self.async_step_burner()
+        return self.async_show_form(
+            step_id="user",
+            data_schema=vol.Schema({vol.Required(CONF_NAME, default="Gas stove"): str}),
+        )
+
+    async def async_step_burner(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Name one burner, pick how its relay is reached and how it is wired."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            name = user_input[CONF_NAME].strip()
+            if not name:
+                errors[CONF_NAME] = "name_required"
+            elif name in (s[CONF_NAME] for s in self._settings.values()):
+                errors[CONF_NAME] = "name_duplicate"
+            else:
+                self._pending = {**user_input, CONF_NAME: name}
+                if user_input[CONF_BACKEND] == RelayBackend.ENTITY:
+                    return await self.async_step_entity()
+                return await self.async_step_miio()
+        index = len(self._burners)
+        default_name = (
+            DEFAULT_BURNER_NAMES[index]
+            if index < len(DEFAULT_BURNER_NAMES)
+            else f"Burner {index + 1}"
+        )
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_NAME, default=default_name): str,
+                vol.Required(CONF_BACKEND, default=RelayBackend.MIIO.value): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[b.value for b in RelayBackend],
+                        translation_key=CONF_BACKEND,
+                        mode=SelectSelectorMode.LIST,
+                    )
+                ),
+                vol.Required(CONF_WIRING, default=BurnerWiring.SERIES_NC.value): WIRING_SELECTOR,
+                vol.Required(CONF_PULSE, default=DEFAULT_PULSE): PULSE_SELECTOR,
+            }
+        )
+        return self.async_show_form(
+            step_id="burner",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+            description_placeholders={"number": str(index + 1)},
+        )
+
+    def _channel_error(self, key: str) -> str | None:
+        if key in {channel_key(b) for b in self._burners}:
+            return "channel_duplicate"
+        return None
+
+    async def async_step_miio(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Host, token and channel of a miIO relay; connect before going on."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            raw = {
+                CONF_BACKEND: RelayBackend.MIIO.value,
+                CONF_HOST: user_input[CONF_HOST].strip(),
+                CONF_TOKEN: user_input[CONF_TOKEN].strip().lower(),
+                CONF_PROTOCOL: user_input[CONF_PROTOCOL],
+                CONF_SIID: int(user_input[CONF_SIID]),
+                CONF_PIID: int(user_input[CONF_PIID]),
+            }
+            key = channel_key(raw)
+            if key in _configured_channels(self.hass):
+                return self.async_abort(reason="channel_in_use")
+            error = self._channel_error(key)
+            if error is None:
+                protocol = MiioProtocol(raw[CONF_PROTOCOL])
+                address = (
+                    None
+                    if protocol is MiioProtocol.LEGACY
+                    else MiioChannelAddress(raw[CONF_SIID], raw[CONF_PIID])
+                )
+                error, model = await async_check_relay(
+                    self.hass, raw[CONF_HOST], raw[CONF_TOKEN], protocol, address
+                )
+                raw[CONF_MODEL] = model
+            if error is None:
+                return await self._async_burner_done(raw)
+            errors["base"] = error
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_HOST): str,
+                vol.Required(CONF_TOKEN): TOKEN_SELECTOR,
+                vol.Required(CONF_PROTOCOL, default=MiioProtocol.MIOT.value): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[p.value for p in MiioProtocol],
+                        translation_key=CONF_PROTOCOL,
+                    )
+                ),
+                vol.Required(CONF_SIID, default=DEFAULT_SIID): vol.All(
+                    vol.Coerce(int), vol.Range(min=1, max=99)
+                ),
+                vol.Required(CONF_PIID, default=DEFAULT_PIID): vol.All(
+                    vol.Coerce(int), vol.Range(min=1, max=99)
+                ),
+            }
+        )
+        suggested = user_input or self._suggest_next_channel()
+        return self.async_show_form(
+            step_id="miio",
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            errors=errors,
+            description_placeholders={"burner": self._pending[CONF_NAME]},
+        )
+
+    def _suggest_next_channel(self) -> dict[str, Any]:
+        """Suggest the next channel of the same relay for the next burner."""
+        previous = [b for b in self._burners if b[CONF_BACKEND] == RelayBackend.MIIO]
+        if not previous:
+            return {}
+        last = previous[-1]
+        return {
+            CONF_HOST: last[CONF_HOST],
+            CONF_TOKEN: last[CONF_TOKEN],
+            CONF_PROTOCOL: last[CONF_PROTOCOL],
+            CONF_SIID: last[CONF_SIID] + 1,
+            CONF_PIID: last[CONF_PIID],
+        }
+
+    async def async_step_entity(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Any switch entity Home Assistant already controls."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            entity_id: str = user_input[CONF_ENTITY_ID]
+            raw = {CONF_BACKEND: RelayBackend.ENTITY.value, CONF_ENTITY_ID: entity_id}
+            key = channel_key(raw)
+            registry_entry = er.async_get(self.hass).async_get(entity_id)
+            if key in _configured_channels(self.hass):
+                return self.async_abort(reason="channel_in_use")
+            if registry_entry is not None and registry_entry.platform == DOMAIN:
+                errors["base"] = "entity_is_ours"
+            elif (error := self._channel_error(key)) is not None:
+                errors["base"] = error
+            elif self.hass.states.get(entity_id) is None:
+                errors["base"] = "entity_not_found"
+            else:
+                return await self._async_burner_done(raw)
+        return self.async_show_form(
+            step_id="entity",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_ENTITY_ID): EntitySelector(
+                        EntitySelectorConfig(domain="switch")
+                    )
+                }
+            ),
+            errors=errors,
+            description_placeholders={"burner": self._pending[CONF_NAME]},
+        )
+
+    async def _async_burner_done(self, raw: dict[str, Any]) -> ConfigFlowResult:
+        if not self._burners:
+            await self.async_set_unique_id(channel_key(raw))
+            self._abort_if_unique_id_configured()
+        burner_id = uuid.uuid4().hex[:8]
+        self._burners.append({CONF_BURNER_ID: burner_id, **raw})
+        self._settings[burner_id] = {
+            CONF_NAME: self._pending[CONF_NAME],
+            CONF_WIRING: self._pending[CONF_WIRING],
+            CONF_PULSE: float(self._pending[CONF_PULSE]),
+        }
+        if len(self._burners) >= MAX_BURNERS:
+            return await self.async_step_finish()
+        return self.async_show_menu(step_id="more", menu_options=["burner", "finish"])
+
+    async def async_step_finish(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Create the stove."""
+        return self.async_create_entry(
+            title=self._name,
+            data={CONF_NAME: self._name, CONF_BURNERS: self._burners},
+            options={CONF_BURNERS: self._settings},
+        )
+
+    # --- reconfigure and reauth: a relay's host and token ------------------
+
+    def _miio_hosts(self, entry: ConfigEntry) -> list[str]:
+        hosts: list[str] = []
+        for burner in entry.data[CONF_BURNERS]:
+            if burner[CONF_BACKEND] == RelayBackend.MIIO and burner[CONF_HOST] not in hosts:
+                hosts.append(burner[CONF_HOST])
+        return hosts
+
+    async def _async_update_relay(
+        self, entry: ConfigEntry, old_host: str, host: str, token: str
+    ) -> tuple[str | None, ConfigFlowResult | None]:
+        burners = [dict(b) for b in entry.data[CONF_BURNERS]]
+        used = [b for b in burners if b.get(CONF_HOST) == old_host]
+        protocol = MiioProtocol(used[0].get(CONF_PROTOCOL, MiioProtocol.MIOT))
+        address = (
+            None
+            if protocol is MiioProtocol.LEGACY
+            else MiioChannelAddress(
+                int(used[0].get(CONF_SIID, DEFAULT_SIID)), int(used[0].get(CONF_PIID, DEFAULT_PIID))
+            )
+        )
+        error, model = await async_check_relay(self.hass, host, token, protocol, address)
+        if error is not None:
+            return error, None
+        for burner in used:
+            burner.update({CONF_HOST: host, CONF_TOKEN: token, CONF_MODEL: model})
+        if host != old_host and {channel_key(b) for b in used} & _configured_channels(
+            self.hass, skip=entry.entry_id
+        ):
+            return None, self.async_abort(reason="channel_in_use")
+        return None, self.async_update_reload_and_abort(entry, data_updates={CONF_BURNERS: burners})
+
+    def _relay_field(self, hosts: list[str], default: str | None) -> dict[Any, Any]:
+        if len(hosts) < 2:
+            return {}
+        return {
+            vol.Required(CONF_RELAY, default=default or hosts[0]): SelectSelector(
+                SelectSelectorConfig(options=[SelectOptionDict(value=h, label=h) for h in hosts])
+            )
+        }
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change a relay's address or token (e.g. after a router change)."""
+        entry = self._get_reconfigure_entry()
+        hosts = self._miio_hosts(entry)
+        if not hosts:
+            return self.async_abort(reason="no_miio_relay")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            old_host = user_input.get(CONF_RELAY, hosts[0])
+            error, result = await self._async_update_relay(
+                entry,
+                old_host,
+                user_input[CONF_HOST].strip(),
+                user_input[CONF_TOKEN].strip().lower(),
+            )
+            if result is not None:
+                return result
+            errors["base"] = error or "unknown"
+        schema = vol.Schema(
+            {
+                **self._relay_field(hosts, None),
+                vol.Required(CONF_HOST, default=hosts[0]): str,
+                vol.Required(CONF_TOKEN): TOKEN_SELECTOR,
+            }
+        )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )
+
+    async def async_step_reauth(self, entry_data: dict[str, Any]) -> ConfigFlowResult:
+        """Start reauth: the relay stopped accepting the token (re-paired)."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the relay's new token."""
+        entry = self._get_reauth_entry()
+        hosts = self._miio_hosts(entry)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            host = user_input.get(CONF_RELAY, hosts[0])
+            error, result = await self._async_update_relay(
+                entry, host, host, user_input[CONF_TOKEN].strip().lower()
+            )
+            if result is not None:
+                return result
+            errors["base"] = error or "unknown"
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema(
+                {**self._relay_field(hosts, None), vol.Required(CONF_TOKEN): TOKEN_SELECTOR}
+            ),
+            errors=errors,
+            description_placeholders={"hosts": ", ".join(hosts)},
+        )
+
+
+class GasStoveOptionsFlow(OptionsFlow):
+    """Rename a burner, change its wiring or its pulse."""
+
+    def __init__(self) -> None:
+        """No burner chosen yet."""
+        self._burner_id: str | None = None
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Pick the burner (skipped when the stove has only one)."""
+        burners = self.config_entry.data[CONF_BURNERS]
+        if len(burners) == 1:
+            self._burner_id = burners[0][CONF_BURNER_ID]
+            return await self.async_step_burner()
+        if user_input is not None:
+            self._burner_id = user_input[CONF_BURNER_ID]
+            return await self.async_step_burner()
+        options = [
+            SelectOptionDict(
+                value=b[CONF_BURNER_ID], label=burner_settings(self.config_entry, b).name
+            )
+            for b in burners
+        ]
+        return self.async_show_form(
+            step_id="init",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_BURNER_ID, default=options[0]["value"]): SelectSelector(
+                        SelectSelectorConfig(options=options)
+                    )
+                }
+            ),
+        )
+
+    async def async_step_burner(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Name, wiring and pulse of the chosen burner."""
+        assert self._burner_id is not None
+        raw = next(
+            b for b in self.config_entry.data[CONF_BURNERS] if b[CONF_BURNER_ID] == self._burner_id
+        )
+        current = burner_settings(self.config_entry, raw)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            name = user_input[CONF_NAME].strip()
+            others = {
+                burner_settings(self.config_entry, b).name
+                for b in self.config_entry.data[CONF_BURNERS]
+                if b[CONF_BURNER_ID] != self._burner_id
+            }
+            if not name:
+                errors[CONF_NAME] = "name_required"
+            elif name in others:
+                errors[CONF_NAME] = "name_duplicate"
+            else:
+                settings = dict(self.config_entry.options.get(CONF_BURNERS, {}))
+                settings[self._burner_id] = {
+                    CONF_NAME: name,
+                    CONF_WIRING: user_input[CONF_WIRING],
+                    CONF_PULSE: float(user_input[CONF_PULSE]),
+                }
+                return self.async_create_entry(
+                    data={**self.config_entry.options, CONF_BURNERS: settings}
+                )
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_NAME, default=current.name): str,
+                vol.Required(CONF_WIRING, default=current.wiring.value): WIRING_SELECTOR,
+                vol.Required(CONF_PULSE, default=current.pulse): PULSE_SELECTOR,
+            }
+        )
+        return self.async_show_form(
+            step_id="burner",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders={"burner": current.name},
+        )

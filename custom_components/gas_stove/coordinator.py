@@ -1,0 +1,118 @@
+"""Polling of miIO relays: one coordinator per relay host."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .const import DOMAIN
+from .relay import (
+    MiioChannelAddress,
+    MiioRelay,
+    RelayChannel,
+    RelayRejected,
+    RelayUnreachable,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+# The relay changes only when we or someone else switches it; the poll is how
+# we notice that it went away or was switched from the Mi Home app.
+POLL_INTERVAL = timedelta(seconds=10)
+# Consecutive polls in which the relay answered the handshake but no request
+# before we ask the person for a new token (lossy Wi-Fi alone rarely does it).
+TOKEN_SUSPECT_POLLS = 5
+
+
+class MiioRelayCoordinator(DataUpdateCoordinator[dict[MiioChannelAddress, bool]]):
+    """Reads every channel in use on one relay in a single request."""
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, relay: MiioRelay) -> None:
+        """One coordinator per relay host of the stove."""
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} relay {relay.host}",
+            update_interval=POLL_INTERVAL,
+            always_update=False,
+        )
+        self.relay = relay
+        self.addresses: list[MiioChannelAddress] = []
+        self._token_suspect = 0
+
+    async def _async_update_data(self) -> dict[MiioChannelAddress, bool]:
+        try:
+            states = await self.relay.async_read(self.addresses)
+        except RelayUnreachable as err:
+            if await self.relay.async_answers_hello():
+                self._token_suspect += 1
+                if self._token_suspect >= TOKEN_SUSPECT_POLLS or self.data is None:
+                    raise ConfigEntryAuthFailed(
+                        translation_domain=DOMAIN,
+                        translation_key="token_rejected",
+                        translation_placeholders={"host": self.relay.host},
+                    ) from err
+            else:
+                self._token_suspect = 0
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="relay_unreachable",
+                translation_placeholders={"host": self.relay.host},
+            ) from err
+        except RelayRejected as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="relay_poll_rejected",
+                translation_placeholders={"host": self.relay.host, "code": str(err.code)},
+            ) from err
+        self._token_suspect = 0
+        return states
+
+    @callback
+    def async_confirmed(self, address: MiioChannelAddress, on: bool) -> None:
+        """Share a state read back after a write, without a poll."""
+        data = dict(self.data or {})
+        data[address] = on
+        self.async_set_updated_data(data)
+
+
+class MiioRelayChannel(RelayChannel):
+    """One channel of a polled miIO relay."""
+
+    def __init__(self, coordinator: MiioRelayCoordinator, address: MiioChannelAddress) -> None:
+        """Register the channel so the coordinator polls it."""
+        super().__init__()
+        self.coordinator = coordinator
+        self.address = address
+        if address not in coordinator.addresses:
+            coordinator.addresses.append(address)
+        coordinator.async_add_listener(self.async_notify)
+
+    @property
+    def key(self) -> str:
+        """Host and MIoT address identify the channel."""
+        relay = self.coordinator.relay
+        return f"miio:{relay.host}:{self.address.siid}:{self.address.piid}"
+
+    @property
+    def energised(self) -> bool | None:
+        """Last state read from (or confirmed by) the device."""
+        if not self.coordinator.last_update_success or self.coordinator.data is None:
+            return None
+        return self.coordinator.data.get(self.address)
+
+    @property
+    def available(self) -> bool:
+        """Available while polls succeed."""
+        return self.coordinator.last_update_success
+
+    async def async_set(self, on: bool) -> None:
+        """Write, read back, and share the confirmed state."""
+        await self.coordinator.relay.async_write(self.address, on)
+        self.coordinator.async_confirmed(self.address, on)

@@ -1,0 +1,82 @@
+"""Base entity: a thin view onto one burner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any, Concatenate
+
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+
+from .burner import Burner
+from .const import DOMAIN
+from .relay import RelayError, RelayRejected
+from .stove import GasStoveConfigEntry
+
+
+def stove_device_info(entry: GasStoveConfigEntry) -> DeviceInfo:
+    """Describe the one device that stands for the whole stove."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, entry.entry_id)},
+        name=entry.runtime_data.name,
+        manufacturer="Gas Stove (DIY retrofit)",
+        model="Flame-failure loop relay",
+    )
+
+
+class BurnerEntity(Entity):
+    """An entity of one burner; state comes from the burner object."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(
+        self,
+        entry: GasStoveConfigEntry,
+        burner: Burner,
+        description: EntityDescription,
+    ) -> None:
+        """Name the entity after its burner."""
+        self.entity_description = description
+        self.burner = burner
+        self._attr_unique_id = f"{entry.entry_id}_{burner.burner_id}_{description.key}"
+        self._attr_translation_placeholders = {"burner": burner.settings.name}
+        self._attr_device_info = stove_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the burner's changes."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.burner.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the relay cannot be reached."""
+        return self.burner.available
+
+
+def relay_errors[_E: BurnerEntity, **_P](
+    func: Callable[Concatenate[_E, _P], Coroutine[Any, Any, None]],
+) -> Callable[Concatenate[_E, _P], Coroutine[Any, Any, None]]:
+    """Turn relay failures into translated errors for the person acting."""
+
+    async def handler(self: _E, /, *args: _P.args, **kwargs: _P.kwargs) -> None:
+        try:
+            await func(self, *args, **kwargs)
+        except RelayRejected as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="relay_rejected",
+                translation_placeholders={
+                    "burner": self.burner.settings.name,
+                    "code": str(err.code),
+                },
+            ) from err
+        except RelayError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="relay_unreachable_action",
+                translation_placeholders={"burner": self.burner.settings.name},
+            ) from err
+
+    return handler

@@ -1,0 +1,71 @@
+"""What a stove remembers across restarts: holds and unfinished pulses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN
+
+STORAGE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SavedBurner:
+    """The persisted part of a burner's state."""
+
+    hold: bool = False
+    pulse_until: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able form for the Store."""
+        return {
+            "hold": self.hold,
+            "pulse_until": self.pulse_until.isoformat() if self.pulse_until else None,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> SavedBurner:
+        """Read back what `as_dict` wrote; tolerate missing keys."""
+        until = raw.get("pulse_until")
+        return cls(
+            hold=bool(raw.get("hold", False)),
+            pulse_until=dt_util.parse_datetime(until) if isinstance(until, str) else None,
+        )
+
+
+class BurnerMemory:
+    """One Store per stove, written through on every change.
+
+    Safety state is saved immediately (not with a delay): a hold that was set
+    must still be there if the power fails a second later.
+    """
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Nothing is read until `async_load`."""
+        self._store: Store[dict[str, dict[str, Any]]] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}"
+        )
+        self._data: dict[str, dict[str, Any]] = {}
+
+    async def async_load(self) -> None:
+        """Read the stored state once at setup."""
+        self._data = await self._store.async_load() or {}
+
+    def get(self, burner_id: str) -> SavedBurner:
+        """Return the saved state of one burner (defaults when none)."""
+        return SavedBurner.from_dict(self._data.get(burner_id, {}))
+
+    async def async_put(self, burner_id: str, saved: SavedBurner) -> None:
+        """Replace one burner's saved state and write it now."""
+        self._data[burner_id] = saved.as_dict()
+        await self._store.async_save(self._data)
+
+    async def async_remove(self) -> None:
+        """Forget everything (the config entry is being removed)."""
+        await self._store.async_remove()

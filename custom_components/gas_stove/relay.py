@@ -1,0 +1,428 @@
+"""Talking to the relays that sit in a burner's thermocouple loop.
+
+Two backends share one small interface, `RelayChannel`: a channel of a miIO
+relay reached over local UDP with python-miio, or any Home Assistant switch
+entity. A channel only knows "energised" (True) or "de-energised" (False);
+what that means for the flame is the burner's business (see burner.py).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+import logging
+import random
+import time
+from typing import Any, cast
+
+from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_OFF, STATE_ON
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.event import async_track_state_change_event
+from miio.device import Device
+from miio.exceptions import DeviceError, DeviceException
+from miio.miioprotocol import MiIOProtocol
+
+from .const import MiioProtocol
+
+_LOGGER = logging.getLogger(__name__)
+
+# How long one shut-off may keep trying before it is reported as failed. The
+# relay write is retried (with a fresh handshake each time) until the state
+# read back from the device confirms it.
+CONFIRM_DEADLINE = 6.0
+# RTT-adaptive timeout bounds for one miIO round trip (handshake or request).
+MIN_TIMEOUT = 0.25
+MAX_TIMEOUT = 1.5
+INITIAL_TIMEOUT = 1.0
+RETRY_PAUSE = 0.05
+
+
+class RelayError(Exception):
+    """A relay could not do what was asked."""
+
+
+class RelayUnreachable(RelayError):
+    """The relay did not answer (or did not confirm) in time."""
+
+
+class RelayRejected(RelayError):
+    """The relay answered with an error code."""
+
+    def __init__(self, code: int) -> None:
+        """Keep the device's code for diagnostics and the error message."""
+        super().__init__(f"device error code {code}")
+        self.code = code
+
+
+class RelayTokenRejected(RelayError):
+    """The relay answers the handshake but never an encrypted request."""
+
+
+@dataclass(frozen=True, slots=True)
+class MiioChannelAddress:
+    """One switchable output of a miIO relay."""
+
+    siid: int
+    piid: int
+
+
+class _BoundedHandshake(MiIOProtocol):
+    """python-miio's protocol with a handshake that honours our timeout.
+
+    Upstream sends the hello with a fixed 5 s timeout and three retries, so an
+    unplugged relay would block the per-device lock for 20 s and delay a
+    shut-off behind a poll. Here one hello attempt waits one short timeout.
+    """
+
+    def set_timeout(self, seconds: float) -> None:
+        """Timeout of the next round trips (python-miio types it as int)."""
+        self._timeout = cast(int, seconds)
+
+    def send_handshake(self, *, retry_count: int = 0) -> Any:
+        del retry_count
+        msg = MiIOProtocol.discover(self.ip, timeout=self._timeout)
+        if msg is None:
+            raise DeviceException(f"no hello reply from {self.ip}")
+        header = msg.header.value
+        self._device_id = header.device_id
+        self._device_ts = header.ts
+        self._discovered = True
+        return msg
+
+
+class _AdaptiveTimeout:
+    """Round-trip estimator in the spirit of TCP's RTO (RFC 6298)."""
+
+    def __init__(self) -> None:
+        self._srtt: float | None = None
+        self._rttvar = 0.0
+        self.value = INITIAL_TIMEOUT
+
+    def sample(self, rtt: float) -> None:
+        if self._srtt is None:
+            self._srtt, self._rttvar = rtt, rtt / 2
+        else:
+            self._rttvar = 0.75 * self._rttvar + 0.25 * abs(self._srtt - rtt)
+            self._srtt = 0.875 * self._srtt + 0.125 * rtt
+        self.value = min(MAX_TIMEOUT, max(MIN_TIMEOUT, self._srtt + 4 * self._rttvar))
+
+    def timed_out(self) -> None:
+        # Back off so a slow-but-alive relay is not declared dead.
+        self.value = min(MAX_TIMEOUT, self.value * 2)
+
+
+class MiioRelay:
+    """The one connection to a miIO relay host, shared by its channels.
+
+    python-miio is blocking and not thread-safe, so every call runs in the
+    executor while holding this relay's lock. No call retries inside
+    python-miio: each attempt is one handshake plus one request, bounded by the
+    adaptive timeout, so a poll in flight delays a shut-off by at most one
+    short timeout.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        host: str,
+        token: str,
+        *,
+        model: str | None,
+        protocol: MiioProtocol,
+    ) -> None:
+        """Prepare the device handle; nothing is sent yet."""
+        self.hass = hass
+        self.host = host
+        self.protocol = protocol
+        self.model = model
+        self._lock = asyncio.Lock()
+        self._timeout = _AdaptiveTimeout()
+        # A random start id: firmware drops ids it saw recently, e.g. from
+        # before a Home Assistant restart. `model=` avoids an extra miIO.info.
+        start_id = random.randint(1, 9000)
+        self._device = Device(
+            host, token, start_id=start_id, lazy_discover=False, model=model or "generic"
+        )
+        self._protocol = _BoundedHandshake(host, token, start_id, 0, False)
+        self._device._protocol = self._protocol  # noqa: SLF001
+
+    @property
+    def timeout(self) -> float:
+        """The current per-round-trip timeout in seconds."""
+        return self._timeout.value
+
+    def _send(self, method: str, params: list[Any]) -> Any:
+        """Send one request; runs in the executor, under the lock."""
+        self._protocol.set_timeout(self._timeout.value)
+        started = time.monotonic()
+        try:
+            result = self._device.send(method, params, retry_count=0)
+        except DeviceError as err:
+            raise RelayRejected(int(err.code)) from err
+        except DeviceException as err:
+            self._timeout.timed_out()
+            raise RelayUnreachable(str(err)) from err
+        # One send is a hello and a request: two round trips.
+        self._timeout.sample((time.monotonic() - started) / 2)
+        return result
+
+    def _hello(self) -> bool:
+        """Whether the device answers a bare handshake; runs in the executor."""
+        self._protocol.set_timeout(self._timeout.value)
+        try:
+            self._protocol.send_handshake()
+        except DeviceException:
+            return False
+        return True
+
+    async def _call(self, func: Callable[..., Any], *args: Any) -> Any:
+        async with self._lock:
+            return await self.hass.async_add_executor_job(func, *args)
+
+    # --- reads -----------------------------------------------------------
+
+    def _read_sync(self, addresses: list[MiioChannelAddress]) -> dict[MiioChannelAddress, bool]:
+        if self.protocol is MiioProtocol.LEGACY:
+            (power,) = self._send("get_prop", ["power"])
+            return dict.fromkeys(addresses, power == "on")
+        reply = self._send(
+            "get_properties",
+            [{"did": f"{a.siid}-{a.piid}", "siid": a.siid, "piid": a.piid} for a in addresses],
+        )
+        states: dict[MiioChannelAddress, bool] = {}
+        for item in reply:
+            code = int(item.get("code", 0))
+            if code != 0:
+                raise RelayRejected(code)
+            states[MiioChannelAddress(int(item["siid"]), int(item["piid"]))] = bool(item["value"])
+        return states
+
+    async def async_read(
+        self, addresses: list[MiioChannelAddress], *, attempts: int = 3
+    ) -> dict[MiioChannelAddress, bool]:
+        """Read channel states; the lock is released between attempts."""
+        for attempt in range(attempts):
+            try:
+                result: dict[MiioChannelAddress, bool] = await self._call(
+                    self._read_sync, addresses
+                )
+            except RelayUnreachable:
+                if attempt + 1 == attempts:
+                    raise
+                await asyncio.sleep(RETRY_PAUSE)
+            else:
+                return result
+        raise RelayUnreachable(self.host)  # pragma: no cover - loop always returns
+
+    async def async_answers_hello(self) -> bool:
+        """Whether the device answers the unencrypted handshake.
+
+        After failed requests this tells a dead relay from one that rejects
+        our token: a relay that answers the unencrypted handshake but never an encrypted
+        request is rejecting our token (real firmware stays silent on a bad
+        checksum).
+        """
+        answered: bool = await self._call(self._hello)
+        return answered
+
+    async def async_info(self, *, attempts: int = 2) -> dict[str, Any]:
+        """miIO.info, used by the config flow to identify the device."""
+        for attempt in range(attempts):
+            try:
+                info: dict[str, Any] = await self._call(self._send, "miIO.info", [])
+            except RelayUnreachable:
+                if attempt + 1 == attempts:
+                    raise
+            else:
+                return info
+        raise RelayUnreachable(self.host)  # pragma: no cover - loop always returns
+
+    # --- writes ----------------------------------------------------------
+
+    def _write_sync(self, address: MiioChannelAddress, on: bool) -> bool:
+        """Write an explicit value (never a toggle) and read it back."""
+        if self.protocol is MiioProtocol.LEGACY:
+            self._send("set_power", ["on" if on else "off"])
+        else:
+            reply = self._send(
+                "set_properties",
+                [
+                    {
+                        "did": f"{address.siid}-{address.piid}",
+                        "siid": address.siid,
+                        "piid": address.piid,
+                        "value": on,
+                    }
+                ],
+            )
+            for item in reply:
+                code = int(item.get("code", 0))
+                if code != 0:
+                    raise RelayRejected(code)
+        return self._read_sync([address])[address]
+
+    async def async_write(
+        self, address: MiioChannelAddress, on: bool, *, deadline: float = CONFIRM_DEADLINE
+    ) -> None:
+        """Drive a channel and keep trying until the device confirms it.
+
+        python-miio resends a request whose reply was lost, so the device may
+        apply it twice: that is harmless because the value is explicit.
+        """
+        give_up = time.monotonic() + deadline
+        last: RelayError = RelayUnreachable(self.host)
+        while True:
+            try:
+                confirmed: bool = await self._call(self._write_sync, address, on)
+            except RelayRejected as err:
+                raise err
+            except RelayUnreachable as err:
+                last = err
+            else:
+                if confirmed == on:
+                    return
+                last = RelayUnreachable(f"{self.host} reads back {confirmed}")
+            if time.monotonic() + RETRY_PAUSE >= give_up:
+                raise last
+            await asyncio.sleep(RETRY_PAUSE)
+
+
+Listener = Callable[[], None]
+
+
+class RelayChannel(ABC):
+    """One relay output as a burner sees it."""
+
+    def __init__(self) -> None:
+        """Start with nothing known."""
+        self._listeners: list[Listener] = []
+
+    @property
+    @abstractmethod
+    def key(self) -> str:
+        """Stable identity of the physical channel (duplicate detection)."""
+
+    @property
+    @abstractmethod
+    def energised(self) -> bool | None:
+        """Last known state; None when unknown."""
+
+    @property
+    @abstractmethod
+    def available(self) -> bool:
+        """Whether the relay can currently be reached."""
+
+    @abstractmethod
+    async def async_set(self, on: bool) -> None:
+        """Drive the channel to `on` and return once it is confirmed."""
+
+    @callback
+    def async_add_listener(self, listener: Listener) -> CALLBACK_TYPE:
+        """Be told when state or availability changes."""
+        self._listeners.append(listener)
+
+        @callback
+        def remove() -> None:
+            self._listeners.remove(listener)
+
+        return remove
+
+    @callback
+    def async_notify(self) -> None:
+        """Tell every listener that something changed."""
+        for listener in list(self._listeners):
+            listener()
+
+
+class EntityRelayChannel(RelayChannel):
+    """Any switch entity Home Assistant already controls, used as the relay."""
+
+    def __init__(self, hass: HomeAssistant, entity_id: str) -> None:
+        """Follow the entity's state; nothing is switched yet."""
+        super().__init__()
+        self.hass = hass
+        self.entity_id = entity_id
+        self._unsub: CALLBACK_TYPE | None = None
+
+    @property
+    def key(self) -> str:
+        """The entity id identifies the channel."""
+        return f"entity:{self.entity_id}"
+
+    @property
+    def energised(self) -> bool | None:
+        """On/off of the entity; None for unknown or unavailable."""
+        state = self.hass.states.get(self.entity_id)
+        if state is None or state.state not in (STATE_ON, STATE_OFF):
+            return None
+        return state.state == STATE_ON
+
+    @property
+    def available(self) -> bool:
+        """Available while the entity reports on or off."""
+        return self.energised is not None
+
+    @callback
+    def async_start(self) -> None:
+        """Start following the entity's state."""
+
+        @callback
+        def changed(_event: Event[EventStateChangedData]) -> None:
+            self.async_notify()
+
+        self._unsub = async_track_state_change_event(self.hass, self.entity_id, changed)
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop following the entity."""
+        if self._unsub:
+            self._unsub()
+            self._unsub = None
+
+    async def async_set(self, on: bool) -> None:
+        """Switch the entity and wait until its state says so."""
+        give_up = time.monotonic() + CONFIRM_DEADLINE
+        domain = self.entity_id.split(".", 1)[0]
+        while True:
+            try:
+                await self.hass.services.async_call(
+                    domain,
+                    SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
+                    {"entity_id": self.entity_id},
+                    blocking=True,
+                )
+            except HomeAssistantError as err:
+                _LOGGER.debug("%s did not switch: %s", self.entity_id, err)
+            if await self._async_wait_for(on, min(1.0, give_up - time.monotonic())):
+                return
+            if time.monotonic() >= give_up:
+                raise RelayUnreachable(self.entity_id)
+
+    async def _async_wait_for(self, on: bool, seconds: float) -> bool:
+        if self.energised is on:
+            return True
+        reached = asyncio.Event()
+
+        @callback
+        def check() -> None:
+            if self.energised is on:
+                reached.set()
+
+        remove = self.async_add_listener(check)
+        try:
+            async with asyncio.timeout(max(seconds, 0)):
+                await reached.wait()
+        except TimeoutError:
+            return False
+        finally:
+            remove()
+        return True

@@ -1,0 +1,98 @@
+"""Shared fixtures: Home Assistant with our integration, and emulated stoves."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+import itertools
+import os
+from typing import Any
+
+import pytest
+
+from emulator import EmulatedBurner, EmulatedRelay, StoveModel
+
+TOKEN = "9f86d081884c7d659a2feaa0c55ad015"
+OTHER_TOKEN = "60303ae22b998861bce3b28f33eec1be"
+
+_addresses = itertools.count()
+
+
+def next_address() -> str:
+    """A loopback address no other test (or xdist worker) uses."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    n = next(_addresses)
+    return f"127.{10 + worker}.{n // 200}.{n % 200 + 2}"
+
+
+async def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait (in real time) until the predicate holds."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.01)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/gas_stove."""
+
+
+@dataclass
+class Kitchen:
+    """An emulated two-channel relay with one burner per channel."""
+
+    relay: EmulatedRelay
+    stove: StoveModel
+    burners: list[EmulatedBurner] = field(default_factory=list)
+
+    @property
+    def left(self) -> EmulatedBurner:
+        return self.burners[0]
+
+    @property
+    def right(self) -> EmulatedBurner:
+        return self.burners[1]
+
+
+KitchenFactory = Callable[..., Awaitable[Kitchen]]
+
+
+@pytest.fixture
+async def make_kitchen(socket_enabled: None) -> AsyncIterator[KitchenFactory]:
+    """Start emulated kitchens on fresh loopback addresses; stop them after."""
+    started: list[Kitchen] = []
+
+    async def factory(
+        wiring: str = "series_nc",
+        *,
+        protocol: str = "miot",
+        burners: int = 2,
+        token: str = TOKEN,
+        **params: Any,
+    ) -> Kitchen:
+        relay = EmulatedRelay(
+            next_address(), channels=burners, protocol=protocol, token=token, seed=7
+        )
+        await relay.start()
+        stove = StoveModel(seed=7)
+        kitchen = Kitchen(relay, stove)
+        params = {"hold_time": 0.05, "light_margin": 0.05, **params}
+        names = ["Left burner", "Right burner", "Back burner", "Wok burner"]
+        for channel in range(1, burners + 1):
+            kitchen.burners.append(
+                stove.add_burner(names[channel - 1], relay, channel, wiring, **params)
+            )
+        started.append(kitchen)
+        return kitchen
+
+    yield factory
+    for kitchen in started:
+        kitchen.stove.close()
+        await kitchen.relay.stop()
+
+
+@pytest.fixture
+async def kitchen(make_kitchen: KitchenFactory) -> Kitchen:
+    """The usual two-burner stove, series_nc."""
+    return await make_kitchen()

@@ -9,6 +9,8 @@ import itertools
 import os
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
 import pytest
 
 from emulator import EmulatedBurner, EmulatedRelay, StoveModel
@@ -59,8 +61,12 @@ KitchenFactory = Callable[..., Awaitable[Kitchen]]
 
 
 @pytest.fixture
-async def make_kitchen(socket_enabled: None) -> AsyncIterator[KitchenFactory]:
-    """Start emulated kitchens on fresh loopback addresses; stop them after."""
+async def make_kitchen(hass: HomeAssistant, socket_enabled: None) -> AsyncIterator[KitchenFactory]:
+    """Start emulated kitchens on fresh loopback addresses; stop them after.
+
+    Stoves are unloaded while their relays still run, as a person would
+    remove the integration before unplugging the relay.
+    """
     started: list[Kitchen] = []
 
     async def factory(
@@ -87,6 +93,10 @@ async def make_kitchen(socket_enabled: None) -> AsyncIterator[KitchenFactory]:
         return kitchen
 
     yield factory
+    await hass.async_block_till_done()
+    for entry in hass.config_entries.async_entries("gas_stove"):
+        if entry.state is ConfigEntryState.LOADED:
+            await hass.config_entries.async_unload(entry.entry_id)
     for kitchen in started:
         kitchen.stove.close()
         await kitchen.relay.stop()

@@ -29,7 +29,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import BurnerWiring, ShutOffReason
 from .memory import BurnerMemory, SavedBurner
-from .relay import RelayChannel, RelayError
+from .relay import CONFIRM_DEADLINE, RelayChannel, RelayError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -199,9 +199,10 @@ class Burner:
                 self._cutting = None
 
     async def _async_pulse(self, reason: ShutOffReason) -> None:
-        until = dt_util.utcnow() + timedelta(seconds=self.settings.pulse)
         # Persist first: a crash mid-pulse must still end at rest after restart.
-        self._pulse_until = until
+        self._pulse_until = dt_util.utcnow() + timedelta(
+            seconds=self.settings.pulse + CONFIRM_DEADLINE
+        )
         await self._async_save()
         try:
             async with self._write_lock:
@@ -215,14 +216,18 @@ class Burner:
             raise
         self.last_error = None
         self._record(reason)
-        remaining = until
+        # The pulse counts from the confirmed cut: retries before it must not
+        # shorten the time the valve gets to drop.
+        until = dt_util.utcnow() + timedelta(seconds=self.settings.pulse)
         if self._hold:
             # A hold set meanwhile keeps the cut; no release will follow.
             self._pulse_until = None
             await self._async_save()
         else:
+            self._pulse_until = until
+            await self._async_save()
             self._cancel_pulse_end = async_track_point_in_utc_time(
-                self.hass, self._pulse_ended, remaining
+                self.hass, self._pulse_ended, until
             )
         self._cutting = None
         self._notify()

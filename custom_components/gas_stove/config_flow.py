@@ -317,6 +317,10 @@ class GasStoveConfigFlow(ConfigFlow, domain=DOMAIN):
         }
         if len(self._burners) >= MAX_BURNERS:
             return await self.async_step_finish()
+        return await self.async_step_more()
+
+    async def async_step_more(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Offer another burner or finish."""
         return self.async_show_menu(step_id="more", menu_options=["burner", "finish"])
 
     async def async_step_finish(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

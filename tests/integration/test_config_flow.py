@@ -1,0 +1,333 @@
+"""The config, options, reconfigure and reauth flows, against the emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.gas_stove.const import DOMAIN
+from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, KitchenFactory, next_address
+from tests.integration.common import LEFT_GAS, setup_stove, stove_entry
+
+
+def _miio(kitchen: Kitchen, siid: int = 2, **changes: Any) -> dict[str, Any]:
+    return {
+        "host": kitchen.relay.host,
+        "token": TOKEN,
+        "protocol": "miot",
+        "siid": siid,
+        "piid": 1,
+        **changes,
+    }
+
+
+BURNER = {"backend": "miio", "wiring": "series_nc", "pulse": 2.0}
+
+
+async def _start(hass: HomeAssistant, name: str = "Kitchen") -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"name": name})
+    assert result["step_id"] == "burner"
+    return result
+
+
+async def test_two_burners_on_one_relay(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    result = await _start(hass)
+    flow_id = result["flow_id"]
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BURNER, "name": "Left burner"}
+    )
+    assert result["step_id"] == "miio"
+    result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen))
+    assert result["type"] is FlowResultType.MENU
+    result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "burner"})
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BURNER, "name": "Right burner", "wiring": "series_no", "pulse": 1.5}
+    )
+    assert result["step_id"] == "miio"
+    # The next channel of the same relay is suggested.
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description
+    }
+    assert suggested["host"] == kitchen.relay.host
+    assert suggested["siid"] == 3
+    result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen, 3))
+    result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "finish"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Kitchen"
+    burners = result["data"]["burners"]
+    assert [(b["host"], b["siid"], b["model"]) for b in burners] == [
+        (kitchen.relay.host, 2, kitchen.relay.model),
+        (kitchen.relay.host, 3, kitchen.relay.model),
+    ]
+    settings = result["options"]["burners"]
+    assert sorted((s["name"], s["wiring"], s["pulse"]) for s in settings.values()) == [
+        ("Left burner", "series_nc", 2.0),
+        ("Right burner", "series_no", 1.5),
+    ]
+    await hass.async_block_till_done()
+    assert hass.states.get("switch.kitchen_left_burner_gas") is not None
+    assert hass.states.get("switch.kitchen_right_burner_child_lock") is not None
+
+
+async def test_miio_errors(
+    hass: HomeAssistant, make_kitchen: KitchenFactory, socket_enabled: None
+) -> None:
+    kitchen = await make_kitchen()
+    result = await _start(hass)
+    flow_id = result["flow_id"]
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BURNER, "name": " "})
+    assert result["errors"] == {"name": "name_required"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BURNER, "name": "Left burner"}
+    )
+    cases = [
+        (_miio(kitchen, token="abc"), "invalid_token"),
+        (_miio(kitchen, host="not a host!"), "invalid_host"),
+        (_miio(kitchen, host="127.99.99.99"), "cannot_connect"),
+        (_miio(kitchen, token=OTHER_TOKEN), "wrong_token"),
+        (_miio(kitchen, siid=9), "channel_not_found"),
+    ]
+    for user_input, error in cases:
+        result = await hass.config_entries.flow.async_configure(flow_id, user_input)
+        assert result["type"] is FlowResultType.FORM, error
+        assert result["errors"] == {"base": error}
+    result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen))
+    assert result["type"] is FlowResultType.MENU
+    # The same channel twice in one stove is refused on the form.
+    result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "burner"})
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BURNER, "name": "Left burner"}
+    )
+    assert result["errors"] == {"name": "name_duplicate"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BURNER, "name": "Right burner"}
+    )
+    result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen))
+    assert result["errors"] == {"base": "channel_duplicate"}
+
+
+async def test_legacy_plug(hass: HomeAssistant, make_kitchen: KitchenFactory) -> None:
+    kitchen = await make_kitchen(protocol="legacy", burners=1)
+    result = await _start(hass)
+    flow_id = result["flow_id"]
+    await hass.config_entries.flow.async_configure(flow_id, {**BURNER, "name": "Wok"})
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, _miio(kitchen, protocol="legacy")
+    )
+    result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "finish"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert await kitchen.left.light()
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.kitchen_wok_gas"}, blocking=True
+    )
+    assert kitchen.relay.channel_state(1) is True
+    assert any(c.method == "set_power" for c in kitchen.relay.stats.applied)
+
+
+async def test_channel_of_another_stove_aborts(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    await setup_stove(hass, stove_entry(kitchen))
+    result = await _start(hass)
+    await hass.config_entries.flow.async_configure(result["flow_id"], {**BURNER, "name": "A"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _miio(kitchen, siid=3)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "channel_in_use"
+
+
+async def test_entity_backend_flow(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    assert await async_setup_component(hass, "input_boolean", {"input_boolean": {"relay": {}}})
+    assert await async_setup_component(
+        hass,
+        "switch",
+        {
+            "switch": [
+                {
+                    "platform": "template",
+                    "switches": {
+                        "zigbee_relay": {
+                            "value_template": "{{ is_state('input_boolean.relay', 'on') }}",
+                            "turn_on": {
+                                "action": "input_boolean.turn_on",
+                                "target": {"entity_id": "input_boolean.relay"},
+                            },
+                            "turn_off": {
+                                "action": "input_boolean.turn_off",
+                                "target": {"entity_id": "input_boolean.relay"},
+                            },
+                        }
+                    },
+                }
+            ]
+        },
+    )
+    await setup_stove(hass, stove_entry(kitchen))
+    await hass.async_block_till_done()
+    result = await _start(hass, "Second stove")
+    flow_id = result["flow_id"]
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BURNER, "backend": "entity", "name": "Wok"}
+    )
+    assert result["step_id"] == "entity"
+    result = await hass.config_entries.flow.async_configure(flow_id, {"entity_id": LEFT_GAS})
+    assert result["errors"] == {"base": "entity_is_ours"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"entity_id": "switch.does_not_exist"}
+    )
+    assert result["errors"] == {"base": "entity_not_found"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"entity_id": "switch.zigbee_relay"}
+    )
+    assert result["type"] is FlowResultType.MENU
+    result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "burner"})
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BURNER, "backend": "entity", "name": "Other"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"entity_id": "switch.zigbee_relay"}
+    )
+    assert result["errors"] == {"base": "channel_duplicate"}
+
+
+async def test_duplicate_stove_aborts(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    MockConfigEntry(domain=DOMAIN, unique_id=f"miio:{kitchen.relay.host}:2:1").add_to_hass(hass)
+    result = await _start(hass)
+    await hass.config_entries.flow.async_configure(result["flow_id"], {**BURNER, "name": "A"})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], _miio(kitchen))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] in {"already_configured", "channel_in_use"}
+
+
+async def test_options_flow(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"burner_id": "right"}
+    )
+    assert result["step_id"] == "burner"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"name": "Left burner", "wiring": "series_no", "pulse": 3}
+    )
+    assert result["errors"] == {"name": "name_duplicate"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"name": "", "wiring": "series_no", "pulse": 3}
+    )
+    assert result["errors"] == {"name": "name_required"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"name": "Wok", "wiring": "series_nc", "pulse": 3}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["burners"]["right"] == {"name": "Wok", "wiring": "series_nc", "pulse": 3.0}
+    # The entry reloaded with the new name; the entity keeps its unique id.
+    state = hass.states.get("switch.test_stove_right_burner_gas")
+    assert state is not None
+    assert state.attributes["friendly_name"] == "Test stove Wok gas"
+
+
+async def test_options_flow_single_burner(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    kitchen = await make_kitchen(burners=1)
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "burner"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"name": "Left burner", "wiring": "series_nc", "pulse": 0.5}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_reconfigure_moves_the_relay(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    old = await make_kitchen()
+    entry = stove_entry(old)
+    await setup_stove(hass, entry)
+    new = await make_kitchen(token=OTHER_TOKEN)
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": new.relay.host, "token": TOKEN}
+    )
+    assert result["errors"] == {"base": "wrong_token"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": new.relay.host, "token": OTHER_TOKEN.upper()}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert {b["host"] for b in entry.data["burners"]} == {new.relay.host}
+    assert {b["token"] for b in entry.data["burners"]} == {OTHER_TOKEN}
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    assert new.relay.channel_state(1) is True
+    assert old.relay.channel_state(1) is False
+
+
+async def test_reconfigure_without_miio_relay(hass: HomeAssistant) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={
+            "name": "S",
+            "burners": [{"burner_id": "a", "backend": "entity", "entity_id": "switch.x"}],
+        },
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_miio_relay"
+
+
+async def test_reauth_after_repairing_the_relay(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    kitchen.relay.token = OTHER_TOKEN  # re-paired in the Mi Home app
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"token": "xyz"})
+    assert result["errors"] == {"base": "invalid_token"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"token": OTHER_TOKEN}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert all(b["token"] == OTHER_TOKEN for b in entry.data["burners"])
+
+
+async def test_reauth_picks_the_relay_among_several(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    first = await make_kitchen(burners=1)
+    second = await make_kitchen(burners=1)
+    entry = stove_entry(first)
+    data = dict(entry.data)
+    other = dict(stove_entry(second).data["burners"][0], burner_id="right")
+    data["burners"] = [*data["burners"], other]
+    entry = MockConfigEntry(domain=DOMAIN, title="Test stove", data=data, options=entry.options)
+    await setup_stove(hass, entry)
+    second.relay.token = OTHER_TOKEN
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"relay": second.relay.host, "token": OTHER_TOKEN}
+    )
+    assert result["reason"] == "reauth_successful"
+    tokens = {b["host"]: b["token"] for b in entry.data["burners"]}
+    assert tokens == {first.relay.host: TOKEN, second.relay.host: OTHER_TOKEN}
+
+
+async def test_address_helper_is_loopback() -> None:
+    assert next_address().startswith("127.")

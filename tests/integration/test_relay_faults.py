@@ -1,0 +1,134 @@
+"""A relay that drops requests, replies, or goes away entirely."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+
+import pytest
+
+from custom_components.gas_stove.const import DOMAIN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from tests.conftest import OTHER_TOKEN, Kitchen, wait_for
+from tests.integration.common import LEFT_GAS, LEFT_LOCK, setup_stove, stove_entry
+
+
+def _poll(hass: HomeAssistant) -> None:
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
+
+
+async def test_single_lost_request_still_cuts(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    await setup_stove(hass, stove_entry(kitchen))
+    assert await kitchen.left.light()
+    kitchen.relay.faults.drop_next_requests = 1
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    assert kitchen.relay.channel_state(1) is True
+    await wait_for(lambda: not kitchen.left.flame, timeout=1)
+    assert kitchen.relay.stats.dropped_requests >= 1
+
+
+async def test_lost_reply_does_not_cut_twice_harmfully(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
+    await setup_stove(hass, stove_entry(kitchen))
+    before = len(kitchen.relay.stats.applied)
+    kitchen.relay.faults.drop_next_replies = 1
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    writes = [
+        c.params[0]["value"]
+        for c in kitchen.relay.stats.applied[before:]
+        if c.method == "set_properties"
+    ]
+    # The write may land twice, but with the same explicit value: never a
+    # toggle that would undo the cut.
+    assert writes[:2] == [True, True]
+    assert kitchen.relay.channel_state(1) is True
+
+
+async def test_relay_lost_and_back(
+    hass: HomeAssistant, kitchen: Kitchen, caplog: pytest.LogCaptureFixture
+) -> None:
+    await setup_stove(hass, stove_entry(kitchen))
+    caplog.set_level(logging.INFO)
+    kitchen.relay.faults.offline = True
+    for _ in range(2):
+        _poll(hass)
+        await wait_for(lambda: hass.states.get(LEFT_GAS).state == STATE_UNAVAILABLE, timeout=8)
+        await hass.async_block_till_done()
+    assert hass.states.get(LEFT_LOCK).state == STATE_UNAVAILABLE
+    lost = [r for r in caplog.records if "Error fetching" in r.getMessage()]
+    assert len(lost) == 1  # logged once, not at every poll
+
+    kitchen.relay.faults.offline = False
+    _poll(hass)
+    await wait_for(lambda: hass.states.get(LEFT_GAS).state == STATE_ON, timeout=8)
+    back = [r for r in caplog.records if "recovered" in r.getMessage()]
+    assert len(back) == 1
+
+
+async def test_action_fails_with_translated_error(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    await setup_stove(hass, stove_entry(kitchen))
+    kitchen.relay.faults.drop_requests = 1.0
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == "relay_unreachable_action"
+    assert "Left burner" in str(err.value)
+    kitchen.relay.faults.drop_requests = 0.0
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    assert kitchen.relay.channel_state(1) is True
+
+
+async def test_device_error_code_is_reported(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    await setup_stove(hass, stove_entry(kitchen))
+    kitchen.relay.faults.error_code = -4004
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    assert err.value.translation_key == "relay_rejected"
+    assert "-4004" in str(err.value)
+    _poll(hass)
+    await wait_for(lambda: hass.states.get(LEFT_GAS).state == STATE_UNAVAILABLE, timeout=8)
+    kitchen.relay.faults.error_code = None
+    # The hold was persisted first, so it is asserted once the relay behaves.
+    _poll(hass)
+    await wait_for(lambda: kitchen.relay.channel_state(1) is True, timeout=8)
+    await wait_for(lambda: hass.states.get(LEFT_GAS).state == STATE_OFF)
+
+
+async def test_setup_retries_while_relay_unreachable(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    kitchen.relay.faults.offline = True
+    entry = stove_entry(kitchen)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    kitchen.relay.faults.offline = False
+    await hass.config_entries.async_reload(entry.entry_id)
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_wrong_token_at_setup_starts_reauth(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    entry = stove_entry(kitchen, token=OTHER_TOKEN)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [f["context"]["source"] for f in flows] == ["reauth"]
+
+
+async def test_token_changed_while_running_starts_reauth(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    kitchen.relay.token = OTHER_TOKEN
+    coordinator = entry.runtime_data.coordinators[kitchen.relay.host]
+    for _ in range(5):
+        await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [f["context"]["source"] for f in flows] == ["reauth"]

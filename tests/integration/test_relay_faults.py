@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 import logging
 
-import pytest
-
-from custom_components.gas_stove.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.gas_stove.const import DOMAIN
 from tests.conftest import OTHER_TOKEN, Kitchen, wait_for
 from tests.integration.common import LEFT_GAS, LEFT_LOCK, setup_stove, stove_entry
 

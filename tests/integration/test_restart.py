@@ -9,6 +9,7 @@ from typing import Any
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
+
 from tests.conftest import Kitchen, KitchenFactory, wait_for
 from tests.integration.common import LEFT_GAS, LEFT_LOCK, setup_stove, stove_entry
 

@@ -25,7 +25,9 @@ def next_address() -> str:
     """A loopback address no other test (or xdist worker) uses."""
     worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
     n = next(_addresses)
-    return f"127.{10 + worker}.{n // 200}.{n % 200 + 2}"
+    # The pid keeps two test runs on one machine (a developer's and CI's)
+    # apart; addresses are reused only after the relay on them was stopped.
+    return f"127.{10 + worker}.{os.getpid() % 250}.{n % 250 + 2}"
 
 
 async def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> None:

@@ -1,0 +1,221 @@
+"""Seed a development config dir so Home Assistant starts ready to use.
+
+Run by scripts/develop with the venv's Python BEFORE Home Assistant starts
+(never while it runs: Home Assistant would overwrite what this writes).
+Every step is idempotent:
+
+* an owner user (default dev / dev) for the login page, created through Home
+  Assistant's own auth manager and its "homeassistant" auth provider;
+* onboarding marked done, so the first visit shows the login page;
+* a "Demo stove" config entry pointing at the emulated relay, added to
+  .storage/core.config_entries only when there is no gas_stove entry yet;
+* a long-lived access token of that user in <config>/.dev_token (kept when
+  it is still valid), which ``scripts/develop --check`` uses for the REST API;
+* empty automations.yaml / scripts.yaml for the UI editors.
+
+Nothing here talks to the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import timedelta
+import logging
+import os
+from pathlib import Path
+import re
+import sys
+from types import MappingProxyType
+from typing import Any
+
+from homeassistant import runner
+from homeassistant.auth import auth_manager_from_config
+from homeassistant.auth.const import GROUP_ID_ADMIN
+from homeassistant.auth.models import TOKEN_TYPE_LONG_LIVED_ACCESS_TOKEN
+from homeassistant.auth.providers import homeassistant as hass_auth
+from homeassistant.components.onboarding import (
+    STORAGE_KEY as ONBOARDING_KEY,
+    STORAGE_VERSION as ONBOARDING_VERSION,
+)
+from homeassistant.components.onboarding.const import STEPS as ONBOARDING_STEPS
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    STORAGE_KEY as ENTRIES_KEY,
+    STORAGE_VERSION as ENTRIES_VERSION,
+    STORAGE_VERSION_MINOR as ENTRIES_MINOR,
+    ConfigEntry,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.storage import Store
+
+DOMAIN = "gas_stove"
+TOKEN_CLIENT_NAME = "scripts/develop"
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+def demo_entry(host: str, token: str, title: str) -> ConfigEntry:
+    """Build the config entry the config flow would create for the emulated stove."""
+
+    def burner(burner_id: str, siid: int) -> dict[str, Any]:
+        return {
+            "burner_id": burner_id,
+            "backend": "miio",
+            "host": host,
+            "token": token,
+            "protocol": "miot",
+            "siid": siid,
+            "piid": 1,
+            "model": "emulator.relay.c2",
+        }
+
+    settings = {"wiring": "series_nc", "pulse": 2.0}
+    return ConfigEntry(
+        domain=DOMAIN,
+        title=title,
+        version=1,
+        minor_version=1,
+        source=SOURCE_USER,
+        # What the config flow sets: the channel key of the first burner.
+        unique_id=f"miio:{host}:2:1",
+        data={"name": title, "burners": [burner("left", 2), burner("right", 3)]},
+        options={
+            "burners": {
+                "left": {"name": "Left burner", **settings},
+                "right": {"name": "Right burner", **settings},
+            }
+        },
+        discovery_keys=MappingProxyType({}),
+        subentries_data=None,
+    )
+
+
+async def seed_config_entry(hass: HomeAssistant, host: str, token: str, title: str) -> str:
+    """Add the demo entry unless a gas_stove entry exists already."""
+    store: Store[dict[str, Any]] = Store(
+        hass, ENTRIES_VERSION, ENTRIES_KEY, minor_version=ENTRIES_MINOR
+    )
+    data = await store.async_load() or {"entries": []}
+    for entry in data["entries"]:
+        if entry.get("domain") == DOMAIN:
+            return f"config entry: kept existing {entry.get('title')!r} ({entry.get('entry_id')})"
+    entry = demo_entry(host, token, title)
+    data["entries"].append(entry.as_dict())
+    await store.async_save(data)
+    return f"config entry: added {title!r} ({entry.entry_id}) -> relay {host}"
+
+
+async def seed_onboarding(hass: HomeAssistant) -> str:
+    """Mark every onboarding step done."""
+    store: Store[dict[str, Any]] = Store(hass, ONBOARDING_VERSION, ONBOARDING_KEY, private=True)
+    data = await store.async_load() or {"done": []}
+    missing = [step for step in ONBOARDING_STEPS if step not in data["done"]]
+    if not missing:
+        return "onboarding: already done"
+    data["done"] = [*data["done"], *missing]
+    await store.async_save(data)
+    return f"onboarding: marked done ({', '.join(missing)})"
+
+
+async def seed_user(
+    hass: HomeAssistant, provider: hass_auth.HassAuthProvider, username: str, password: str
+) -> tuple[str, Any]:
+    """Create the login user (owner when it is the first) unless it exists."""
+    assert provider.data is not None
+    for credentials in await provider.async_credentials():
+        if credentials.data.get("username") == username:
+            user = await hass.auth.async_get_user_by_credentials(credentials)
+            if user is not None:
+                return f"user: kept existing {username!r}", user
+    user = await hass.auth.async_create_user(username, group_ids=[GROUP_ID_ADMIN])
+    await provider.async_add_auth(username, password)
+    credentials = await provider.async_get_or_create_credentials({"username": username})
+    await hass.auth.async_link_user(user, credentials)
+    role = "owner" if user.is_owner else "administrator"
+    return f"user: created {username!r} / {password!r} ({role})", user
+
+
+async def seed_token(hass: HomeAssistant, user: Any, token_file: Path) -> str:
+    """Keep a valid long-lived token in token_file, or make a new one."""
+    if token_file.exists():
+        current = hass.auth.async_validate_access_token(token_file.read_text().strip())
+        if current is not None and current.user.id == user.id:
+            return f"token: kept {token_file}"
+    # Drop earlier tokens of ours so they do not pile up in the profile page.
+    for old in list(user.refresh_tokens.values()):
+        if old.client_name == TOKEN_CLIENT_NAME:
+            hass.auth.async_remove_refresh_token(old)
+    refresh = await hass.auth.async_create_refresh_token(
+        user,
+        client_name=TOKEN_CLIENT_NAME,
+        token_type=TOKEN_TYPE_LONG_LIVED_ACCESS_TOKEN,
+        access_token_expiration=timedelta(days=3650),
+    )
+    access = hass.auth.async_create_access_token(refresh)
+    token_file.write_text(access + "\n")
+    token_file.chmod(0o600)
+    return f"token: wrote a new long-lived access token to {token_file}"
+
+
+def seed_yaml_includes(config_dir: Path) -> list[str]:
+    """Create the files configuration.yaml includes for the UI editors."""
+    done = []
+    for name, empty in (("automations.yaml", "[]\n"), ("scripts.yaml", "{}\n")):
+        path = config_dir / name
+        if not path.exists():
+            path.write_text(empty)
+            done.append(f"created {name}")
+    return done
+
+
+async def seed(args: argparse.Namespace) -> None:
+    """Run every step inside a minimal Home Assistant core (no integrations)."""
+    config_dir = Path(args.config).resolve()
+    (config_dir / ".storage").mkdir(parents=True, exist_ok=True)
+    hass = HomeAssistant(str(config_dir))
+    # A running core, so that async_stop() below does the "final write" that
+    # flushes the auth store's delayed save.
+    await hass.async_start()
+    await asyncio.gather(dr.async_load(hass), er.async_load(hass))
+    hass.auth = await auth_manager_from_config(hass, [{"type": "homeassistant"}], [])
+    provider = hass.auth.auth_providers[0]
+    assert isinstance(provider, hass_auth.HassAuthProvider)
+    await provider.async_initialize()
+
+    lines = [await seed_config_entry(hass, args.relay_host, args.relay_token, args.title)]
+    lines.append(await seed_onboarding(hass))
+    text, user = await seed_user(hass, provider, args.username, args.password)
+    lines.append(text)
+    lines.append(await seed_token(hass, user, config_dir / ".dev_token"))
+    lines += seed_yaml_includes(config_dir)
+
+    # The auth store saves with a delay: stopping flushes it ("final write").
+    logging.getLogger("homeassistant.core").setLevel(logging.WARNING)
+    await hass.async_stop()
+    for line in lines:
+        print(f"seed: {line}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", required=True, help="Home Assistant config dir")
+    parser.add_argument("--relay-host", default="127.0.0.2")
+    parser.add_argument("--relay-token", required=True, help="32 hex digits")
+    parser.add_argument("--title", default="Demo stove")
+    parser.add_argument("--username", default="dev")
+    parser.add_argument("--password", default="dev")
+    args = parser.parse_args(argv)
+    args.relay_token = args.relay_token.lower()
+    if not TOKEN_RE.match(args.relay_token):
+        parser.error("--relay-token must be 32 hex digits")
+    os.umask(0o077)
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.set_event_loop_policy(runner.HassEventLoopPolicy(False))
+    asyncio.run(seed(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -374,9 +374,21 @@ class EntityRelayChannel(RelayChannel):
     @callback
     def async_start(self) -> None:
         """Start following the entity's state."""
+        was_available = self.available
 
         @callback
         def changed(_event: Event[EventStateChangedData]) -> None:
+            nonlocal was_available
+            if self.available != was_available:
+                # Once per transition, like the polled relays.
+                was_available = self.available
+                if was_available:
+                    _LOGGER.info("Relay entity %s is back", self.entity_id)
+                else:
+                    _LOGGER.warning(
+                        "Relay entity %s is unavailable: its burners cannot be shut off",
+                        self.entity_id,
+                    )
             self.async_notify()
 
         self._unsub = async_track_state_change_event(self.hass, self.entity_id, changed)

@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.gas_stove.const import DOMAIN
 from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, KitchenFactory, next_address
-from tests.integration.common import LEFT_GAS, setup_stove, stove_entry
+from tests.integration.common import LEFT_GAS, LEFT_LOCK, setup_stove, stove_entry
 
 
 def _miio(kitchen: Kitchen, siid: int = 2, **changes: Any) -> dict[str, Any]:
@@ -331,3 +331,78 @@ async def test_reauth_picks_the_relay_among_several(
 
 async def test_address_helper_is_loopback() -> None:
     assert next_address().startswith("127.")
+
+
+async def test_relay_that_rejects_miio_info(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    kitchen.relay.faults.request_error = -32601
+    result = await _start(hass)
+    await hass.config_entries.flow.async_configure(result["flow_id"], {**BURNER, "name": "A"})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], _miio(kitchen))
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_entity_of_another_stove_aborts(hass: HomeAssistant) -> None:
+    MockConfigEntry(
+        domain=DOMAIN,
+        data={
+            "name": "S",
+            "burners": [{"burner_id": "a", "backend": "entity", "entity_id": "switch.relay"}],
+        },
+    ).add_to_hass(hass)
+    hass.states.async_set("switch.relay", "off")
+    result = await _start(hass)
+    await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**BURNER, "backend": "entity", "name": "A"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"entity_id": "switch.relay"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "channel_in_use"
+
+
+async def test_six_burners_finish_by_themselves(hass: HomeAssistant) -> None:
+    result = await _start(hass)
+    for index in range(6):
+        hass.states.async_set(f"switch.relay_{index}", "off")
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"], {**BURNER, "backend": "entity", "name": f"B{index}"}
+        )
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"entity_id": f"switch.relay_{index}"}
+        )
+        if index < 5:
+            result = await hass.config_entries.flow.async_configure(
+                result["flow_id"], {"next_step_id": "burner"}
+            )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(result["data"]["burners"]) == 6
+
+
+async def test_reconfigure_onto_a_channel_in_use(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    first = await make_kitchen()
+    second = await make_kitchen()
+    entry = stove_entry(first)
+    await setup_stove(hass, entry)
+    other = stove_entry(second)
+    other.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": second.relay.host, "token": TOKEN}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "channel_in_use"
+
+
+async def test_removing_the_stove_forgets_its_state(
+    hass: HomeAssistant, kitchen: Kitchen, hass_storage: dict[str, Any]
+) -> None:
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    assert f"gas_stove.{entry.entry_id}" in hass_storage
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert f"gas_stove.{entry.entry_id}" not in hass_storage

@@ -86,7 +86,9 @@ async def test_pulse_and_hold_through_a_switch_entity(
     assert hass.states.get(LOCK).state == STATE_OFF
 
 
-async def test_relay_entity_appears_later(hass: HomeAssistant) -> None:
+async def test_relay_entity_appears_later(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
     entry = _entry()
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -95,8 +97,13 @@ async def test_relay_entity_appears_later(hass: HomeAssistant) -> None:
     # The relay's integration finishes loading after ours.
     hass.states.async_set("switch.zigbee_relay", STATE_OFF)
     await wait_for(lambda: hass.states.get(GAS).state == STATE_ON)
-    hass.states.async_set("switch.zigbee_relay", STATE_UNAVAILABLE)
-    await wait_for(lambda: hass.states.get(GAS).state == STATE_UNAVAILABLE)
+    for _ in range(2):
+        hass.states.async_set("switch.zigbee_relay", STATE_UNAVAILABLE)
+        await wait_for(lambda: hass.states.get(GAS).state == STATE_UNAVAILABLE)
+    hass.states.async_set("switch.zigbee_relay", STATE_OFF)
+    await wait_for(lambda: hass.states.get(GAS).state == STATE_ON)
+    assert caplog.text.count("switch.zigbee_relay is unavailable") == 1
+    assert caplog.text.count("switch.zigbee_relay is back") == 2
 
 
 async def test_relay_entity_that_does_not_switch(hass: HomeAssistant) -> None:

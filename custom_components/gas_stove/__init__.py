@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
 
+from .const import DOMAIN
 from .memory import BurnerMemory
+from .services import async_setup_services
 from .stove import GasStoveConfigEntry, build_stove
 
-PLATFORMS: list[Platform] = [Platform.BUTTON, Platform.SWITCH]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) -> bool:
@@ -17,11 +34,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) -> 
     await stove.memory.async_load()
     for coordinator in stove.coordinators.values():
         await coordinator.async_config_entry_first_refresh()
+    # A flame sensor that does not answer must not keep the shut-off from
+    # working: its burners show a problem instead.
+    for flame_coordinator in stove.flame_coordinators.values():
+        await flame_coordinator.async_refresh()
     for channel in stove.entity_channels:
         channel.async_start()
         entry.async_on_unload(channel.async_stop)
+    for source in stove.flame_sources:
+        source.async_start()
+        entry.async_on_unload(source.async_stop)
     for burner in stove.burners.values():
         await burner.async_start()
+    for watch in stove.watches.values():
+        watch.async_start()
+        entry.async_on_unload(watch.async_stop)
     entry.runtime_data = stove
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))

@@ -47,6 +47,9 @@ class BurnerSettings:
     pulse: float
 
 
+type CutListener = Callable[[ShutOffReason, datetime], None]
+
+
 @dataclass(frozen=True, slots=True)
 class ShutOffRecord:
     """The last shut-off this burner carried out."""
@@ -84,6 +87,11 @@ class Burner:
         self._cancel_retry: CALLBACK_TYPE | None = None
         self._unsub_relay: CALLBACK_TYPE | None = None
         self._listeners: list[Callable[[], None]] = []
+        self._cut_listeners: list[CutListener] = []
+        # A second cut held after a shut-off that the flame did not obey
+        # (see watch.py); persisted like the child lock.
+        self._escalated = False
+        self._seen_cut: bool | None = None
         self.last_shut_off: ShutOffRecord | None = None
         self.last_error: RelayError | None = None
 
@@ -116,6 +124,15 @@ class Burner:
         return self._hold
 
     @property
+    def escalated(self) -> bool:
+        """Whether a second cut is held until the flame is confirmed out."""
+        return self._escalated
+
+    @property
+    def _held(self) -> bool:
+        return self._hold or self._escalated
+
+    @property
     def pulsing(self) -> bool:
         """Whether a shut-off pulse is under way."""
         return self._pulse_until is not None or self._cutting is not None
@@ -131,12 +148,27 @@ class Burner:
         for listener in list(self._listeners):
             listener()
 
+    @callback
+    def async_add_cut_listener(self, listener: CutListener) -> CALLBACK_TYPE:
+        """Be told of every confirmed cut: (reason, when it was asked for)."""
+        self._cut_listeners.append(listener)
+        return lambda: self._cut_listeners.remove(listener)
+
+    @callback
+    def _cut_confirmed(self, reason: ShutOffReason, requested_at: datetime) -> None:
+        self._record(reason)
+        for listener in list(self._cut_listeners):
+            listener(reason, requested_at)
+
     # --- life cycle ------------------------------------------------------
 
     async def async_start(self) -> None:
         """Restore persisted state and bring the relay where it belongs."""
         saved = self._memory.get(self.burner_id)
         self._hold = saved.hold
+        self._escalated = saved.escalated
+        if saved.last_reason is not None and saved.last_at is not None:
+            self.last_shut_off = ShutOffRecord(saved.last_reason, saved.last_at)
         if saved.pulse_until is not None and saved.pulse_until > dt_util.utcnow():
             self._pulse_until = saved.pulse_until
             self._cancel_pulse_end = async_track_point_in_utc_time(
@@ -145,7 +177,7 @@ class Burner:
         else:
             # A restart ends any pulse; a relay left in "cut" without a
             # persisted hold goes back to rest.
-            self._release_due = not saved.hold
+            self._release_due = not self._held
         self._unsub_relay = self.relay.async_add_listener(self._relay_changed)
         await self._async_reconcile()
 
@@ -168,7 +200,7 @@ class Burner:
             if remaining > 0:
                 await asyncio.sleep(remaining)
             self._pulse_until = None
-            self._release_due = not self._hold
+            self._release_due = not self._held
             try:
                 await self._async_reconcile_once()
             except RelayError as err:
@@ -185,9 +217,10 @@ class Burner:
             # A second shut-off joins the one under way: nothing interleaves.
             await asyncio.shield(self._cutting)
             return
-        if self._pulse_until is not None or (self._hold and self.relay_cut):
+        if self._pulse_until is not None or (self._held and self.relay_cut):
             # Already cut: a shut-off during a pulse extends nothing.
             self._record(reason)
+            await self._async_save()
             return
         self._cutting = self.hass.async_create_task(
             self._async_pulse(reason), f"gas_stove shut-off {self.burner_id}"
@@ -199,6 +232,7 @@ class Burner:
                 self._cutting = None
 
     async def _async_pulse(self, reason: ShutOffReason) -> None:
+        requested_at = dt_util.utcnow()
         # Persist first: a crash mid-pulse must still end at rest after restart.
         self._pulse_until = dt_util.utcnow() + timedelta(
             seconds=self.settings.pulse + CONFIRM_DEADLINE
@@ -215,11 +249,11 @@ class Burner:
             self._notify()
             raise
         self.last_error = None
-        self._record(reason)
+        self._cut_confirmed(reason, requested_at)
         # The pulse counts from the confirmed cut: retries before it must not
         # shorten the time the valve gets to drop.
         until = dt_util.utcnow() + timedelta(seconds=self.settings.pulse)
-        if self._hold:
+        if self._held:
             # A hold set meanwhile keeps the cut; no release will follow.
             self._pulse_until = None
             await self._async_save()
@@ -234,6 +268,7 @@ class Burner:
 
     @callback
     def _record(self, reason: ShutOffReason) -> None:
+        """Remember the reason; callers persist it with their next save."""
         self.last_shut_off = ShutOffRecord(reason, dt_util.utcnow())
         _LOGGER.info("%s shut off (%s)", self.settings.name, reason)
 
@@ -241,13 +276,15 @@ class Burner:
     def _pulse_ended(self, _now: datetime) -> None:
         self._cancel_pulse_end = None
         self._pulse_until = None
-        self._release_due = not self._hold
+        self._release_due = not self._held
         self._schedule_reconcile()
 
     # --- the child lock ----------------------------------------------------
 
-    async def async_hold(self) -> None:
+    async def async_hold(self, reason: ShutOffReason = ShutOffReason.MANUAL) -> None:
         """Hold the cut (child lock): the burner cannot stay lit."""
+        requested_at = dt_util.utcnow()
+        was_cut = bool(self.relay_cut)
         self._hold = True
         self._release_due = False
         await self._async_save()
@@ -263,12 +300,45 @@ class Burner:
         self.last_error = None
         if self._pulse_until is not None:
             self._cancel_pulse()
-            await self._async_save()
+        if not was_cut:
+            self._cut_confirmed(reason, requested_at)
+        await self._async_save()
+        self._notify()
+
+    async def async_escalate(self) -> None:
+        """Hold a second cut until the flame is confirmed out.
+
+        A knob held in by hand keeps the valve open through any cut; holding
+        the loop open means the flame dies as soon as the knob is released.
+        """
+        self._escalated = True
+        self._release_due = False
+        await self._async_save()
+        self._notify()
+        if self._pulse_until is not None:
+            self._cancel_pulse()
+        try:
+            async with self._write_lock:
+                await self.relay.async_set(self.cut_value)
+        except RelayError as err:
+            self.last_error = err
+            self._schedule_retry()
+        self._notify()
+
+    async def async_end_escalation(self) -> None:
+        """End the second cut once the flame is out: back to rest by itself."""
+        if not self._escalated:
+            return
+        self._escalated = False
+        self._release_due = not self._hold
+        await self._async_save()
+        self._schedule_reconcile()
         self._notify()
 
     async def async_release(self) -> None:
         """Release the burner for a person: back to rest unless a pulse runs."""
         self._hold = False
+        self._escalated = False
         await self._async_save()
         self._notify()
         if self.pulsing:
@@ -289,14 +359,24 @@ class Burner:
 
     @callback
     def _relay_changed(self) -> None:
-        if self.relay_cut is None:
+        cut = self.relay_cut
+        if cut is None:
             self._notify()
             return
-        if (self._hold and not self.relay_cut and self._cutting is None) or (
+        if cut and self._seen_cut is False and not self._ours_cut():
+            # Someone else cut the burner (the Mi Home app, a wall button):
+            # reported, never undone.
+            self._cut_confirmed(ShutOffReason.EXTERNAL, dt_util.utcnow())
+            self.hass.async_create_task(self._async_save())
+        self._seen_cut = cut
+        if (self._held and not self.relay_cut and self._cutting is None) or (
             self._release_due and self.relay_cut
         ):
             self._schedule_reconcile()
         self._notify()
+
+    def _ours_cut(self) -> bool:
+        return self._held or self.pulsing or self._write_lock.locked()
 
     @callback
     def _schedule_reconcile(self) -> None:
@@ -317,7 +397,7 @@ class Burner:
 
     async def _async_reconcile_once(self) -> None:
         """Drive the relay to what hold and pulse say; raises on failure."""
-        if self._hold:
+        if self._held:
             if self.relay_cut is False:
                 _LOGGER.warning(
                     "%s: relay left the child-lock hold; cutting again", self.settings.name
@@ -356,5 +436,8 @@ class Burner:
             SavedBurner(
                 hold=self._hold,
                 pulse_until=self._pulse_until,
+                escalated=self._escalated,
+                last_reason=self.last_shut_off.reason if self.last_shut_off else None,
+                last_at=self.last_shut_off.at if self.last_shut_off else None,
             ),
         )

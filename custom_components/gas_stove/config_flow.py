@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from typing import Any
 import uuid
 
@@ -36,6 +34,7 @@ from .const import (
     CONF_BACKEND,
     CONF_BURNER_ID,
     CONF_BURNERS,
+    CONF_FLAME_SOURCE,
     CONF_MODEL,
     CONF_PIID,
     CONF_PROTOCOL,
@@ -52,16 +51,14 @@ from .const import (
     MAX_PULSE,
     MIN_PULSE,
     BurnerWiring,
+    FlameSourceType,
     MiioProtocol,
     RelayBackend,
 )
+from .flow_flame import FLAME_KEYS, FlameSteps, tuning_error, tuning_schema
 from .relay import MiioChannelAddress, MiioRelay, RelayRejected, RelayUnreachable
-from .stove import burner_settings, channel_key
-
-TOKEN_RE = re.compile(r"^[0-9a-fA-F]{32}$")
-HOSTNAME_RE = re.compile(
-    r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
-)
+from .stove import burner_config, burner_settings, channel_key
+from .validation import TOKEN_RE, valid_host
 
 PULSE_SELECTOR = NumberSelector(
     NumberSelectorConfig(
@@ -78,14 +75,6 @@ WIRING_SELECTOR = SelectSelector(
 TOKEN_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
 
-def _valid_host(host: str) -> bool:
-    try:
-        ipaddress.IPv4Address(host)
-    except ValueError:
-        return bool(HOSTNAME_RE.match(host)) and not host.replace(".", "").isdigit()
-    return True
-
-
 async def async_check_relay(
     hass: HomeAssistant,
     host: str,
@@ -94,7 +83,7 @@ async def async_check_relay(
     address: MiioChannelAddress | None,
 ) -> tuple[str | None, str | None]:
     """Connect before creating anything: (error key, model)."""
-    if not _valid_host(host):
+    if not valid_host(host):
         return "invalid_host", None
     if not TOKEN_RE.match(token):
         return "invalid_token", None
@@ -129,7 +118,7 @@ def _configured_channels(hass: HomeAssistant, skip: str | None = None) -> set[st
     }
 
 
-class GasStoveConfigFlow(ConfigFlow, domain=DOMAIN):
+class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
     """Add a stove: its name, then one burner after another."""
 
     VERSION = 1
@@ -140,6 +129,7 @@ class GasStoveConfigFlow(ConfigFlow, domain=DOMAIN):
         self._burners: list[dict[str, Any]] = []
         self._settings: dict[str, dict[str, Any]] = {}
         self._pending: dict[str, Any] = {}
+        self._relay: dict[str, Any] = {}
 
     @staticmethod
     @callback
@@ -308,12 +298,23 @@ class GasStoveConfigFlow(ConfigFlow, domain=DOMAIN):
         if not self._burners:
             await self.async_set_unique_id(channel_key(raw))
             self._abort_if_unique_id_configured()
+        self._relay = raw
+        return await self.async_step_flame()
+
+    def _flame_burner_name(self) -> str:
+        return str(self._pending[CONF_NAME])
+
+    def _flame_current(self) -> dict[str, Any]:
+        return {}
+
+    async def _async_flame_done(self, flame: dict[str, Any]) -> ConfigFlowResult:
         burner_id = uuid.uuid4().hex[:8]
-        self._burners.append({CONF_BURNER_ID: burner_id, **raw})
+        self._burners.append({CONF_BURNER_ID: burner_id, **self._relay})
         self._settings[burner_id] = {
             CONF_NAME: self._pending[CONF_NAME],
             CONF_WIRING: self._pending[CONF_WIRING],
             CONF_PULSE: float(self._pending[CONF_PULSE]),
+            **flame,
         }
         if len(self._burners) >= MAX_BURNERS:
             return await self.async_step_finish()
@@ -435,12 +436,13 @@ class GasStoveConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
-class GasStoveOptionsFlow(OptionsFlow):
+class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
     """Rename a burner, change its wiring or its pulse."""
 
     def __init__(self) -> None:
         """No burner chosen yet."""
         self._burner_id: str | None = None
+        self._changes: dict[str, Any] = {}
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Pick the burner (skipped when the stove has only one)."""
@@ -488,15 +490,12 @@ class GasStoveOptionsFlow(OptionsFlow):
             elif name in others:
                 errors[CONF_NAME] = "name_duplicate"
             else:
-                settings = dict(self.config_entry.options.get(CONF_BURNERS, {}))
-                settings[self._burner_id] = {
+                self._changes = {
                     CONF_NAME: name,
                     CONF_WIRING: user_input[CONF_WIRING],
                     CONF_PULSE: float(user_input[CONF_PULSE]),
                 }
-                return self.async_create_entry(
-                    data={**self.config_entry.options, CONF_BURNERS: settings}
-                )
+                return await self.async_step_flame()
         schema = vol.Schema(
             {
                 vol.Required(CONF_NAME, default=current.name): str,
@@ -510,3 +509,43 @@ class GasStoveOptionsFlow(OptionsFlow):
             errors=errors,
             description_placeholders={"burner": current.name},
         )
+
+    def _flame_burner_name(self) -> str:
+        return str(self._changes.get(CONF_NAME, ""))
+
+    def _flame_current(self) -> dict[str, Any]:
+        assert self._burner_id is not None
+        config = burner_config(self.config_entry, self._burner_id)
+        return {key: config[key] for key in FLAME_KEYS if key in config}
+
+    async def _async_flame_done(self, flame: dict[str, Any]) -> ConfigFlowResult:
+        # A new source replaces the old one whole: no stale keys survive.
+        self._changes.update({key: None for key in FLAME_KEYS} | flame)
+        if flame[CONF_FLAME_SOURCE] == FlameSourceType.NONE:
+            return self._save()
+        return await self.async_step_tuning()
+
+    async def async_step_tuning(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Thresholds, debounce and the verification window."""
+        assert self._burner_id is not None
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            error = tuning_error(user_input)
+            if error is None:
+                self._changes.update(user_input)
+                return self._save()
+            errors["base"] = error
+        config = {**burner_config(self.config_entry, self._burner_id), **self._changes}
+        return self.async_show_form(
+            step_id="tuning",
+            data_schema=tuning_schema(config),
+            errors=errors,
+            description_placeholders={"burner": self._flame_burner_name()},
+        )
+
+    def _save(self) -> ConfigFlowResult:
+        assert self._burner_id is not None
+        settings = dict(self.config_entry.options.get(CONF_BURNERS, {}))
+        merged = {**settings.get(self._burner_id, {}), **self._changes}
+        settings[self._burner_id] = {k: v for k, v in merged.items() if v is not None}
+        return self.async_create_entry(data={**self.config_entry.options, CONF_BURNERS: settings})

@@ -64,3 +64,65 @@ class ShutOffReason(StrEnum):
     UNATTENDED = "unattended"
     EMERGENCY = "emergency"
     EXTERNAL = "external"
+
+
+CONF_FLAME_SOURCE: Final = "flame_source"
+CONF_FLAME_KIND: Final = "flame_kind"
+CONF_FLAME_ENTITY: Final = "flame_entity"
+CONF_FLAME_HOST: Final = "flame_host"
+CONF_FLAME_TOKEN: Final = "flame_token"
+CONF_FLAME_SIID: Final = "flame_siid"
+CONF_FLAME_PIID: Final = "flame_piid"
+CONF_ON_MV: Final = "on_mv"
+CONF_OFF_MV: Final = "off_mv"
+CONF_ON_TEMP: Final = "on_temp"
+CONF_OFF_TEMP: Final = "off_temp"
+CONF_RISE_RATE: Final = "rise_rate"
+CONF_DEBOUNCE: Final = "debounce"
+CONF_VERIFY_WINDOW: Final = "verify_window"
+
+DEFAULT_ON_MV: Final = 6.0
+DEFAULT_OFF_MV: Final = 3.0
+# A probe a few centimetres from the burner ring; measure yours (hardware/).
+DEFAULT_ON_TEMP: Final = 80.0
+DEFAULT_OFF_TEMP: Final = 50.0
+DEFAULT_RISE_RATE: Final = 10.0  # °C per minute
+DEFAULT_DEBOUNCE: Final = 2.0
+DEFAULT_VERIFY_WINDOW: Final = 15.0
+# A thermocouple tap or a UV sensor follows the flame within seconds; a
+# temperature probe needs minutes to cool, so it gets a longer window.
+DEFAULT_VERIFY_WINDOW_TEMPERATURE: Final = 180.0
+
+
+class FlameSourceType(StrEnum):
+    """Where a burner's flame state comes from."""
+
+    NONE = "none"
+    ENTITY = "entity"
+    MIOT = "miot"
+
+
+class FlameKind(StrEnum):
+    """What a flame reading means."""
+
+    BINARY = "binary"
+    MILLIVOLTS = "millivolts"
+    TEMPERATURE = "temperature"
+
+
+class Problem(StrEnum):
+    """Why a burner needs a person's attention, most urgent first."""
+
+    SHUTOFF_UNCONFIRMED = "shutoff_unconfirmed"
+    RELAY_UNREACHABLE_WHILE_LIT = "relay_unreachable_while_lit"
+    FLAME_WHILE_LOCKED = "flame_while_locked"
+    FLAME_SOURCE_UNAVAILABLE = "flame_source_unavailable"
+
+
+class StoveEvent(StrEnum):
+    """Event types of a burner's event entity."""
+
+    FLAME_ON = "flame_on"
+    FLAME_OFF = "flame_off"
+    SHUT_OFF = "shut_off"
+    SHUTOFF_FAILED = "shutoff_failed"

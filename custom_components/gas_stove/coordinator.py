@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 import logging
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -11,10 +12,12 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import DOMAIN
+from .flame import FlameDetector
 from .relay import (
     MiioChannelAddress,
     MiioRelay,
     RelayChannel,
+    RelayError,
     RelayRejected,
     RelayUnreachable,
 )
@@ -116,3 +119,62 @@ class MiioRelayChannel(RelayChannel):
         """Write, read back, and share the confirmed state."""
         await self.coordinator.relay.async_write(self.address, on)
         self.coordinator.async_confirmed(self.address, on)
+
+
+# A lit burner or a shut-off being verified is watched closely; an idle
+# stove only needs to notice that someone lit a burner.
+FLAME_POLL_FAST = timedelta(seconds=1)
+FLAME_POLL_SLOW = timedelta(seconds=10)
+
+
+class MiotFlameCoordinator(DataUpdateCoordinator[dict[MiioChannelAddress, Any]]):
+    """Polls the flame properties of one Mi device for every burner using it."""
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, connection: MiioRelay) -> None:
+        """Shares the connection (and its lock) with a relay on the same host."""
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} flame sensor {connection.host}",
+            update_interval=FLAME_POLL_SLOW,
+            always_update=True,
+        )
+        self.connection = connection
+        self.detectors: dict[MiioChannelAddress, FlameDetector] = {}
+        self._watchers: set[str] = set()
+
+    async def _async_update_data(self) -> dict[MiioChannelAddress, Any]:
+        try:
+            values = await self.connection.async_get_values(list(self.detectors))
+        except RelayError as err:
+            for detector in self.detectors.values():
+                detector.async_unavailable()
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="flame_sensor_unreachable",
+                translation_placeholders={"host": self.connection.host},
+            ) from err
+        for address, detector in self.detectors.items():
+            detector.async_reading(values.get(address))
+        self._retune()
+        return values
+
+    @callback
+    def async_watch(self, key: str, watching: bool) -> None:
+        """Poll fast while `key` (a burner verifying a shut-off) asks for it."""
+        if watching:
+            self._watchers.add(key)
+        else:
+            self._watchers.discard(key)
+        self._retune()
+
+    @callback
+    def _retune(self) -> None:
+        fast = bool(self._watchers) or any(d.state for d in self.detectors.values())
+        interval = FLAME_POLL_FAST if fast else FLAME_POLL_SLOW
+        if interval != self.update_interval:
+            self.update_interval = interval
+            if fast:
+                # Take the new pace now rather than after the slow interval.
+                self.hass.async_create_task(self.async_request_refresh())

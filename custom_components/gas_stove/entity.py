@@ -40,6 +40,7 @@ class BurnerEntity(Entity):
         """Name the entity after its burner."""
         self.entity_description = description
         self.burner = burner
+        self.watch = entry.runtime_data.watches[burner.burner_id]
         self._attr_unique_id = f"{entry.entry_id}_{burner.burner_id}_{description.key}"
         self._attr_translation_placeholders = {"burner": burner.settings.name}
         self._attr_device_info = stove_device_info(entry)
@@ -48,6 +49,7 @@ class BurnerEntity(Entity):
         """Follow the burner's changes."""
         await super().async_added_to_hass()
         self.async_on_remove(self.burner.async_add_listener(self.async_write_ha_state))
+        self.async_on_remove(self.watch.async_add_listener(self.async_write_ha_state))
 
     @property
     def available(self) -> bool:

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
+from .const import DOMAIN, ShutOffReason
 
 STORAGE_VERSION = 1
 
@@ -21,22 +21,43 @@ class SavedBurner:
 
     hold: bool = False
     pulse_until: datetime | None = None
+    escalated: bool = False
+    last_reason: ShutOffReason | None = None
+    last_at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form for the Store."""
         return {
             "hold": self.hold,
-            "pulse_until": self.pulse_until.isoformat() if self.pulse_until else None,
+            "pulse_until": _iso(self.pulse_until),
+            "escalated": self.escalated,
+            "last_reason": self.last_reason,
+            "last_at": _iso(self.last_at),
         }
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> SavedBurner:
         """Read back what `as_dict` wrote; tolerate missing keys."""
-        until = raw.get("pulse_until")
+        reason = raw.get("last_reason")
         return cls(
             hold=bool(raw.get("hold", False)),
-            pulse_until=dt_util.parse_datetime(until) if isinstance(until, str) else None,
+            pulse_until=_parse(raw.get("pulse_until")),
+            escalated=bool(raw.get("escalated", False)),
+            last_reason=(
+                ShutOffReason(reason)
+                if isinstance(reason, str) and reason in ShutOffReason.__members__.values()
+                else None
+            ),
+            last_at=_parse(raw.get("last_at")),
         )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _parse(text: Any) -> datetime | None:
+    return dt_util.parse_datetime(text) if isinstance(text, str) else None
 
 
 class BurnerMemory:

@@ -190,31 +190,54 @@ class MiioRelay:
 
     # --- reads -----------------------------------------------------------
 
-    def _read_sync(self, addresses: list[MiioChannelAddress]) -> dict[MiioChannelAddress, bool]:
-        if self.protocol is MiioProtocol.LEGACY:
-            (power,) = self._send("get_prop", ["power"])
-            return dict.fromkeys(addresses, power == "on")
+    def _get_sync(self, addresses: list[MiioChannelAddress]) -> dict[MiioChannelAddress, Any]:
+        """Raw MIoT property values; runs in the executor, under the lock."""
         reply = self._send(
             "get_properties",
             [{"did": f"{a.siid}-{a.piid}", "siid": a.siid, "piid": a.piid} for a in addresses],
         )
-        states: dict[MiioChannelAddress, bool] = {}
+        values: dict[MiioChannelAddress, Any] = {}
         for item in reply:
             code = int(item.get("code", 0))
             if code != 0:
                 raise RelayRejected(code)
-            states[MiioChannelAddress(int(item["siid"]), int(item["piid"]))] = bool(item["value"])
-        return states
+            values[MiioChannelAddress(int(item["siid"]), int(item["piid"]))] = item["value"]
+        return values
+
+    def _read_sync(self, addresses: list[MiioChannelAddress]) -> dict[MiioChannelAddress, bool]:
+        if self.protocol is MiioProtocol.LEGACY:
+            (power,) = self._send("get_prop", ["power"])
+            return dict.fromkeys(addresses, power == "on")
+        return {a: bool(v) for a, v in self._get_sync(addresses).items()}
 
     async def async_read(
         self, addresses: list[MiioChannelAddress], *, attempts: int = 3
     ) -> dict[MiioChannelAddress, bool]:
-        """Read channel states; the lock is released between attempts."""
+        """Read relay channel states (on/off)."""
+        states: dict[MiioChannelAddress, bool] = await self._attempts(
+            self._read_sync, addresses, attempts
+        )
+        return states
+
+    async def async_get_values(
+        self, addresses: list[MiioChannelAddress], *, attempts: int = 2
+    ) -> dict[MiioChannelAddress, Any]:
+        """Read raw MIoT property values (e.g. a flame sensor's millivolts)."""
+        values: dict[MiioChannelAddress, Any] = await self._attempts(
+            self._get_sync, addresses, attempts
+        )
+        return values
+
+    async def _attempts(
+        self,
+        func: Callable[[list[MiioChannelAddress]], Any],
+        addresses: list[MiioChannelAddress],
+        attempts: int,
+    ) -> Any:
+        """Retry a read; the lock is released between attempts."""
         for attempt in range(attempts):
             try:
-                result: dict[MiioChannelAddress, bool] = await self._call(
-                    self._read_sync, addresses
-                )
+                result = await self._call(func, addresses)
             except RelayUnreachable:
                 if attempt + 1 == attempts:
                     raise

@@ -1,4 +1,4 @@
-"""Assembling a stove from its config entry: relays, coordinators, burners."""
+"""Assembling a stove from its config entry: relays, flame sources, burners."""
 
 from __future__ import annotations
 
@@ -14,22 +14,48 @@ from .const import (
     CONF_BACKEND,
     CONF_BURNER_ID,
     CONF_BURNERS,
+    CONF_DEBOUNCE,
+    CONF_FLAME_ENTITY,
+    CONF_FLAME_HOST,
+    CONF_FLAME_KIND,
+    CONF_FLAME_PIID,
+    CONF_FLAME_SIID,
+    CONF_FLAME_SOURCE,
+    CONF_FLAME_TOKEN,
     CONF_MODEL,
+    CONF_OFF_MV,
+    CONF_OFF_TEMP,
+    CONF_ON_MV,
+    CONF_ON_TEMP,
     CONF_PIID,
     CONF_PROTOCOL,
     CONF_PULSE,
+    CONF_RISE_RATE,
     CONF_SIID,
+    CONF_VERIFY_WINDOW,
     CONF_WIRING,
+    DEFAULT_DEBOUNCE,
+    DEFAULT_OFF_MV,
+    DEFAULT_OFF_TEMP,
+    DEFAULT_ON_MV,
+    DEFAULT_ON_TEMP,
     DEFAULT_PIID,
     DEFAULT_PULSE,
+    DEFAULT_RISE_RATE,
     DEFAULT_SIID,
+    DEFAULT_VERIFY_WINDOW,
+    DEFAULT_VERIFY_WINDOW_TEMPERATURE,
     BurnerWiring,
+    FlameKind,
+    FlameSourceType,
     MiioProtocol,
     RelayBackend,
 )
-from .coordinator import MiioRelayChannel, MiioRelayCoordinator
+from .coordinator import MiioRelayChannel, MiioRelayCoordinator, MiotFlameCoordinator
+from .flame import EntityFlameSource, FlameDetector, FlameThresholds
 from .memory import BurnerMemory
 from .relay import EntityRelayChannel, MiioChannelAddress, MiioRelay, RelayChannel
+from .watch import BurnerWatch
 
 
 @dataclass
@@ -39,24 +65,57 @@ class GasStoveData:
     name: str
     memory: BurnerMemory
     burners: dict[str, Burner] = field(default_factory=dict)
+    watches: dict[str, BurnerWatch] = field(default_factory=dict)
+    connections: dict[str, MiioRelay] = field(default_factory=dict)
     coordinators: dict[str, MiioRelayCoordinator] = field(default_factory=dict)
+    flame_coordinators: dict[str, MiotFlameCoordinator] = field(default_factory=dict)
     entity_channels: list[EntityRelayChannel] = field(default_factory=list)
+    flame_sources: list[EntityFlameSource] = field(default_factory=list)
 
 
 type GasStoveConfigEntry = ConfigEntry[GasStoveData]
 
 
+def burner_config(entry: ConfigEntry, burner_id: str) -> dict[str, Any]:
+    """Return a burner's connection data with its options laid over it."""
+    raw = next(b for b in entry.data[CONF_BURNERS] if b[CONF_BURNER_ID] == burner_id)
+    options: dict[str, Any] = entry.options.get(CONF_BURNERS, {}).get(burner_id, {})
+    return {**raw, **options}
+
+
 def burner_settings(entry: ConfigEntry, burner: dict[str, Any]) -> BurnerSettings:
     """Name, wiring and pulse of a burner: options first, then entry data."""
     burner_id: str = burner[CONF_BURNER_ID]
-    options: dict[str, Any] = entry.options.get(CONF_BURNERS, {}).get(burner_id, {})
-    merged = {**burner, **options}
+    merged = burner_config(entry, burner_id)
     return BurnerSettings(
         burner_id=burner_id,
         name=str(merged.get(CONF_NAME, burner_id)),
         wiring=BurnerWiring(merged.get(CONF_WIRING, BurnerWiring.SERIES_NC)),
         pulse=float(merged.get(CONF_PULSE, DEFAULT_PULSE)),
     )
+
+
+def flame_thresholds(config: dict[str, Any]) -> FlameThresholds:
+    """Classification settings of a burner's flame source."""
+    return FlameThresholds(
+        kind=FlameKind(config.get(CONF_FLAME_KIND, FlameKind.BINARY)),
+        on_mv=float(config.get(CONF_ON_MV, DEFAULT_ON_MV)),
+        off_mv=float(config.get(CONF_OFF_MV, DEFAULT_OFF_MV)),
+        on_temp=float(config.get(CONF_ON_TEMP, DEFAULT_ON_TEMP)),
+        off_temp=float(config.get(CONF_OFF_TEMP, DEFAULT_OFF_TEMP)),
+        rise_rate=float(config.get(CONF_RISE_RATE, DEFAULT_RISE_RATE)),
+        debounce=float(config.get(CONF_DEBOUNCE, DEFAULT_DEBOUNCE)),
+    )
+
+
+def verify_window(config: dict[str, Any]) -> float:
+    """Seconds a shut-off may take to put the flame out."""
+    default = (
+        DEFAULT_VERIFY_WINDOW_TEMPERATURE
+        if config.get(CONF_FLAME_KIND) == FlameKind.TEMPERATURE
+        else DEFAULT_VERIFY_WINDOW
+    )
+    return float(config.get(CONF_VERIFY_WINDOW, default))
 
 
 def channel_key(burner: dict[str, Any]) -> str:
@@ -70,39 +129,94 @@ def channel_key(burner: dict[str, Any]) -> str:
     return f"miio:{burner[CONF_HOST]}:{siid}:{piid}"
 
 
+def _connection(
+    hass: HomeAssistant,
+    stove: GasStoveData,
+    host: str,
+    token: str,
+    *,
+    model: str | None = None,
+    protocol: MiioProtocol = MiioProtocol.MIOT,
+) -> MiioRelay:
+    """One connection per Mi device host, shared by relay and flame polls."""
+    connection = stove.connections.get(host)
+    if connection is None:
+        connection = MiioRelay(hass, host, token, model=model, protocol=protocol)
+        stove.connections[host] = connection
+    return connection
+
+
+def _relay_channel(
+    hass: HomeAssistant, entry: ConfigEntry, stove: GasStoveData, raw: dict[str, Any]
+) -> RelayChannel:
+    if raw[CONF_BACKEND] == RelayBackend.ENTITY:
+        entity_channel = EntityRelayChannel(hass, raw[CONF_ENTITY_ID])
+        stove.entity_channels.append(entity_channel)
+        return entity_channel
+    host: str = raw[CONF_HOST]
+    coordinator = stove.coordinators.get(host)
+    if coordinator is None:
+        connection = _connection(
+            hass,
+            stove,
+            host,
+            raw[CONF_TOKEN],
+            model=raw.get(CONF_MODEL),
+            protocol=MiioProtocol(raw.get(CONF_PROTOCOL, MiioProtocol.MIOT)),
+        )
+        coordinator = MiioRelayCoordinator(hass, entry, connection)
+        stove.coordinators[host] = coordinator
+    return MiioRelayChannel(
+        coordinator,
+        MiioChannelAddress(
+            int(raw.get(CONF_SIID, DEFAULT_SIID)), int(raw.get(CONF_PIID, DEFAULT_PIID))
+        ),
+    )
+
+
+def _flame(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    stove: GasStoveData,
+    config: dict[str, Any],
+) -> tuple[FlameDetector | None, MiotFlameCoordinator | None]:
+    source = FlameSourceType(config.get(CONF_FLAME_SOURCE, FlameSourceType.NONE))
+    if source is FlameSourceType.NONE:
+        return None, None
+    detector = FlameDetector(hass, flame_thresholds(config))
+    if source is FlameSourceType.ENTITY:
+        stove.flame_sources.append(EntityFlameSource(hass, config[CONF_FLAME_ENTITY], detector))
+        return detector, None
+    host: str = config[CONF_FLAME_HOST]
+    coordinator = stove.flame_coordinators.get(host)
+    if coordinator is None:
+        coordinator = MiotFlameCoordinator(
+            hass, entry, _connection(hass, stove, host, config[CONF_FLAME_TOKEN])
+        )
+        stove.flame_coordinators[host] = coordinator
+    address = MiioChannelAddress(int(config[CONF_FLAME_SIID]), int(config[CONF_FLAME_PIID]))
+    coordinator.detectors[address] = detector
+    return detector, coordinator
+
+
 def build_stove(hass: HomeAssistant, entry: ConfigEntry) -> GasStoveData:
     """Create (but do not start) the objects behind a stove entry."""
     stove = GasStoveData(name=entry.data[CONF_NAME], memory=BurnerMemory(hass, entry.entry_id))
     for raw in entry.data[CONF_BURNERS]:
-        relay: RelayChannel
-        if raw[CONF_BACKEND] == RelayBackend.ENTITY:
-            entity_channel = EntityRelayChannel(hass, raw[CONF_ENTITY_ID])
-            stove.entity_channels.append(entity_channel)
-            relay = entity_channel
-        else:
-            host: str = raw[CONF_HOST]
-            coordinator = stove.coordinators.get(host)
-            if coordinator is None:
-                # One connection per relay host, shared by its burners.
-                coordinator = MiioRelayCoordinator(
-                    hass,
-                    entry,
-                    MiioRelay(
-                        hass,
-                        host,
-                        raw[CONF_TOKEN],
-                        model=raw.get(CONF_MODEL),
-                        protocol=MiioProtocol(raw.get(CONF_PROTOCOL, MiioProtocol.MIOT)),
-                    ),
-                )
-                stove.coordinators[host] = coordinator
-            relay = MiioRelayChannel(
-                coordinator,
-                MiioChannelAddress(
-                    int(raw.get(CONF_SIID, DEFAULT_SIID)),
-                    int(raw.get(CONF_PIID, DEFAULT_PIID)),
-                ),
-            )
         settings = burner_settings(entry, raw)
-        stove.burners[settings.burner_id] = Burner(hass, settings, relay, stove.memory)
+        config = burner_config(entry, settings.burner_id)
+        burner = Burner(hass, settings, _relay_channel(hass, entry, stove, raw), stove.memory)
+        detector, flame_coordinator = _flame(hass, entry, stove, config)
+        hook = None
+        if flame_coordinator is not None:
+            key = settings.burner_id
+            coordinator = flame_coordinator
+
+            def hook(watching: bool, key: str = key, c: MiotFlameCoordinator = coordinator) -> None:
+                c.async_watch(key, watching)
+
+        stove.burners[settings.burner_id] = burner
+        stove.watches[settings.burner_id] = BurnerWatch(
+            hass, entry.entry_id, burner, detector, verify_window(config), hook
+        )
     return stove

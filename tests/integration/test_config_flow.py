@@ -46,6 +46,8 @@ async def test_two_burners_on_one_relay(hass: HomeAssistant, kitchen: Kitchen) -
     )
     assert result["step_id"] == "miio"
     result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen))
+    assert result["step_id"] == "flame"
+    result = await hass.config_entries.flow.async_configure(flow_id, {"flame_source": "none"})
     assert result["type"] is FlowResultType.MENU
     result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "burner"})
     result = await hass.config_entries.flow.async_configure(
@@ -61,6 +63,8 @@ async def test_two_burners_on_one_relay(hass: HomeAssistant, kitchen: Kitchen) -
     assert suggested["host"] == kitchen.relay.host
     assert suggested["siid"] == 3
     result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen, 3))
+    assert result["step_id"] == "flame"
+    result = await hass.config_entries.flow.async_configure(flow_id, {"flame_source": "none"})
     result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "finish"})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Kitchen"
@@ -102,6 +106,8 @@ async def test_miio_errors(
         assert result["type"] is FlowResultType.FORM, error
         assert result["errors"] == {"base": error}
     result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen))
+    assert result["step_id"] == "flame"
+    result = await hass.config_entries.flow.async_configure(flow_id, {"flame_source": "none"})
     assert result["type"] is FlowResultType.MENU
     # The same channel twice in one stove is refused on the form.
     result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "burner"})
@@ -124,6 +130,7 @@ async def test_legacy_plug(hass: HomeAssistant, make_kitchen: KitchenFactory) ->
     result = await hass.config_entries.flow.async_configure(
         flow_id, _miio(kitchen, protocol="legacy")
     )
+    result = await hass.config_entries.flow.async_configure(flow_id, {"flame_source": "none"})
     result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "finish"})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
@@ -189,6 +196,8 @@ async def test_entity_backend_flow(hass: HomeAssistant, kitchen: Kitchen) -> Non
     result = await hass.config_entries.flow.async_configure(
         flow_id, {"entity_id": "switch.zigbee_relay"}
     )
+    assert result["step_id"] == "flame"
+    result = await hass.config_entries.flow.async_configure(flow_id, {"flame_source": "none"})
     assert result["type"] is FlowResultType.MENU
     result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "burner"})
     result = await hass.config_entries.flow.async_configure(
@@ -229,9 +238,18 @@ async def test_options_flow(hass: HomeAssistant, kitchen: Kitchen) -> None:
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"name": "Wok", "wiring": "series_nc", "pulse": 3}
     )
+    assert result["step_id"] == "flame"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"flame_source": "none"}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert entry.options["burners"]["right"] == {"name": "Wok", "wiring": "series_nc", "pulse": 3.0}
+    assert entry.options["burners"]["right"] == {
+        "name": "Wok",
+        "wiring": "series_nc",
+        "pulse": 3.0,
+        "flame_source": "none",
+    }
     # The entry reloaded with the new name; the entity keeps its unique id.
     state = hass.states.get("switch.test_stove_right_burner_gas")
     assert state is not None
@@ -248,6 +266,9 @@ async def test_options_flow_single_burner(
     assert result["step_id"] == "burner"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"name": "Left burner", "wiring": "series_nc", "pulse": 0.5}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"flame_source": "none"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -370,6 +391,9 @@ async def test_six_burners_finish_by_themselves(hass: HomeAssistant) -> None:
         )
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {"entity_id": f"switch.relay_{index}"}
+        )
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"flame_source": "none"}
         )
         if index < 5:
             result = await hass.config_entries.flow.async_configure(

@@ -62,6 +62,7 @@ async def test_token_never_logged(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**miio, "token": TOKEN}
     )
+    await hass.config_entries.flow.async_configure(result["flow_id"], {"flame_source": "none"})
     await hass.config_entries.flow.async_configure(result["flow_id"], {"next_step_id": "finish"})
     await hass.async_block_till_done()
     # Actions, a failing relay, and recovery.

@@ -1,0 +1,128 @@
+"""Cooking time and Last shut-off sensors of each burner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+)
+from homeassistant.const import UnitOfTime
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
+
+from .const import ShutOffReason
+from .entity import BurnerEntity
+from .stove import GasStoveConfigEntry
+from .watch import BurnerWatch
+
+PARALLEL_UPDATES = 0
+# How often a running cooking time is refreshed.
+COOKING_TICK = 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class BurnerSensorDescription(SensorEntityDescription):
+    """How a burner sensor reads its watch."""
+
+    value_fn: Callable[[BurnerWatch], float | str | None]
+    attributes_fn: Callable[[BurnerWatch], Mapping[str, Any] | None] = lambda _watch: None
+    needs_flame: bool = False
+
+
+def _cooking_minutes(watch: BurnerWatch) -> float | None:
+    if watch.flame is None or watch.flame.state is None:
+        return None
+    if watch.flame_since is None:
+        return 0.0
+    return round((dt_util.utcnow() - watch.flame_since).total_seconds() / 60, 1)
+
+
+def _last_shut_off_attributes(watch: BurnerWatch) -> Mapping[str, Any] | None:
+    record = watch.burner.last_shut_off
+    return {"at": record.at.isoformat()} if record else None
+
+
+SENSORS: tuple[BurnerSensorDescription, ...] = (
+    BurnerSensorDescription(
+        key="cooking_time",
+        translation_key="cooking_time",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=0,
+        value_fn=_cooking_minutes,
+        attributes_fn=lambda watch: (
+            {"started_at": watch.flame_since.isoformat()} if watch.flame_since else None
+        ),
+        needs_flame=True,
+    ),
+    BurnerSensorDescription(
+        key="last_shut_off",
+        translation_key="last_shut_off",
+        device_class=SensorDeviceClass.ENUM,
+        options=[reason.value for reason in ShutOffReason],
+        value_fn=lambda watch: (
+            watch.burner.last_shut_off.reason if watch.burner.last_shut_off else None
+        ),
+        attributes_fn=_last_shut_off_attributes,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: GasStoveConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Cooking time (where a flame source exists) and Last shut-off per burner."""
+    stove = entry.runtime_data
+    async_add_entities(
+        BurnerSensor(entry, burner, description)
+        for burner in stove.burners.values()
+        for description in SENSORS
+        if not description.needs_flame or stove.watches[burner.burner_id].flame is not None
+    )
+
+
+class BurnerSensor(BurnerEntity, SensorEntity):
+    """A sensor that is a view onto its burner's watch."""
+
+    entity_description: BurnerSensorDescription
+
+    async def async_added_to_hass(self) -> None:
+        """Refresh a running cooking time periodically."""
+        await super().async_added_to_hass()
+        if self.entity_description.key == "cooking_time":
+
+            @callback
+            def tick(_now: datetime) -> None:
+                if self.watch.flame_since is not None:
+                    self.async_write_ha_state()
+
+            self.async_on_remove(
+                async_track_time_interval(self.hass, tick, timedelta(seconds=COOKING_TICK))
+            )
+
+    @property
+    def available(self) -> bool:
+        """Cooking time follows the flame source; Last shut-off is always known."""
+        if self.entity_description.needs_flame:
+            return self.watch.flame is not None and self.watch.flame.available
+        return True
+
+    @property
+    def native_value(self) -> float | str | None:
+        """Read from the watch."""
+        return self.entity_description.value_fn(self.watch)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """When it happened, or when the flame came on."""
+        return self.entity_description.attributes_fn(self.watch)

@@ -1,0 +1,273 @@
+"""Watching a burner: did the shut-off work, does a person need to act.
+
+A shut-off that was asked for ends in exactly one of two ways: the flame is
+confirmed out within the verification window (a `shut_off` event), or the
+Problem state is raised with a `shutoff_failed` event, a second cut is held
+until the flame is out, and a repair issue tells the person what to check.
+Without a flame source the relay's confirmed cut is all we can know, and the
+event says so (`verified: false`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+import logging
+from typing import Any
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later
+from homeassistant.util import dt as dt_util
+
+from .burner import Burner
+from .const import DOMAIN, Problem, ShutOffReason, StoveEvent
+from .flame import FlameDetector
+
+_LOGGER = logging.getLogger(__name__)
+
+type EventListener = Callable[[StoveEvent, dict[str, Any]], None]
+type WatchHook = Callable[[bool], None]
+
+
+@dataclass(slots=True)
+class _Verification:
+    reason: ShutOffReason
+    requested_at: datetime
+    cancel_timer: CALLBACK_TYPE | None
+    failed: bool = False
+
+
+class BurnerWatch:
+    """Verification, problems, cooking time and events of one burner."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        burner: Burner,
+        flame: FlameDetector | None,
+        verify_window: float,
+        watch_hook: WatchHook | None = None,
+    ) -> None:
+        """`watch_hook(True)` asks a polled flame source to poll fast."""
+        self.hass = hass
+        self.burner = burner
+        self.flame = flame
+        self.verify_window = verify_window
+        self._entry_id = entry_id
+        self._watch_hook = watch_hook
+        self._verification: _Verification | None = None
+        self._flame_state: bool | None = flame.state if flame else None
+        self.flame_since: datetime | None = None
+        self.problems: set[Problem] = set()
+        self._listeners: list[Callable[[], None]] = []
+        self._event_listeners: list[EventListener] = []
+        self._unsubs: list[CALLBACK_TYPE] = []
+
+    @property
+    def issue_id(self) -> str:
+        """Repair issue of an unconfirmed shut-off of this burner."""
+        return f"shutoff_unconfirmed_{self._entry_id}_{self.burner.burner_id}"
+
+    @property
+    def problem(self) -> Problem | None:
+        """The most urgent problem, if any."""
+        for problem in Problem:
+            if problem in self.problems:
+                return problem
+        return None
+
+    @property
+    def verifying(self) -> bool:
+        """Whether a shut-off is waiting for the flame to go out."""
+        return self._verification is not None
+
+    @callback
+    def async_start(self) -> None:
+        """Follow the burner and its flame."""
+        self._unsubs.append(self.burner.async_add_cut_listener(self._cut_confirmed))
+        self._unsubs.append(self.burner.async_add_listener(self._evaluate))
+        if self.flame is not None:
+            self._unsubs.append(self.flame.async_add_listener(self._flame_changed))
+        if self.burner.escalated:
+            # Restarted while a second cut was held: keep watching for the
+            # flame to go out, then let the burner return to rest.
+            self.problems.add(Problem.SHUTOFF_UNCONFIRMED)
+            self._set_watching(True)
+        self._flame_changed()
+
+    @callback
+    def async_stop(self) -> None:
+        """Unload: stop timers and listeners (the repair issue stays)."""
+        for unsub in self._unsubs:
+            unsub()
+        self._unsubs.clear()
+        if self._verification and self._verification.cancel_timer:
+            self._verification.cancel_timer()
+        self._verification = None
+
+    @callback
+    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Be told when problems, flame or cooking time change."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def async_add_event_listener(self, listener: EventListener) -> CALLBACK_TYPE:
+        """Be told of stove events (the event entity fires them)."""
+        self._event_listeners.append(listener)
+        return lambda: self._event_listeners.remove(listener)
+
+    @callback
+    def _fire(self, event: StoveEvent, data: dict[str, Any]) -> None:
+        _LOGGER.debug("%s: %s %s", self.burner.settings.name, event, data)
+        for listener in list(self._event_listeners):
+            listener(event, data)
+
+    @callback
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    @callback
+    def _set_watching(self, watching: bool) -> None:
+        if self._watch_hook is not None:
+            self._watch_hook(watching)
+
+    # --- verification ------------------------------------------------------
+
+    @callback
+    def _cut_confirmed(self, reason: ShutOffReason, requested_at: datetime) -> None:
+        if self.flame is None:
+            self._fire(
+                StoveEvent.SHUT_OFF,
+                {
+                    "reason": reason,
+                    "verified": False,
+                    "seconds": _since(requested_at),
+                },
+            )
+            return
+        if self._verification is not None:
+            # A hold or a second shut-off during verification: same window.
+            return
+        if self.flame.state is False:
+            self._fire(
+                StoveEvent.SHUT_OFF,
+                {"reason": reason, "verified": True, "seconds": 0.0, "was_lit": False},
+            )
+            return
+        self._verification = _Verification(
+            reason,
+            requested_at,
+            async_call_later(self.hass, self.verify_window, self._window_closed),
+        )
+        self._set_watching(True)
+        self._notify()
+
+    @callback
+    def _window_closed(self, _now: datetime) -> None:
+        verification = self._verification
+        if verification is None:  # pragma: no cover - the timer is cancelled first
+            return
+        verification.cancel_timer = None
+        verification.failed = True
+        self.problems.add(Problem.SHUTOFF_UNCONFIRMED)
+        flame = self.flame.state if self.flame else None
+        self._fire(
+            StoveEvent.SHUTOFF_FAILED,
+            {
+                "reason": verification.reason,
+                "flame": "unknown" if flame is None else "on",
+                "seconds": _since(verification.requested_at),
+            },
+        )
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self.issue_id,
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.CRITICAL,
+            translation_key="shutoff_unconfirmed",
+            translation_placeholders={
+                "burner": self.burner.settings.name,
+                "window": f"{self.verify_window:g}",
+            },
+        )
+        _LOGGER.error(
+            "%s: flame still %s %g s after the shut-off; holding the cut until it is out",
+            self.burner.settings.name,
+            "unknown" if flame is None else "on",
+            self.verify_window,
+        )
+        self.hass.async_create_task(self.burner.async_escalate())
+        self._notify()
+
+    @callback
+    def _flame_out_confirmed(self) -> None:
+        verification, self._verification = self._verification, None
+        if verification is not None:
+            if verification.cancel_timer:
+                verification.cancel_timer()
+            self._fire(
+                StoveEvent.SHUT_OFF,
+                {
+                    "reason": verification.reason,
+                    "verified": True,
+                    "seconds": _since(verification.requested_at),
+                    "late": verification.failed,
+                },
+            )
+        if Problem.SHUTOFF_UNCONFIRMED in self.problems:
+            self.problems.discard(Problem.SHUTOFF_UNCONFIRMED)
+            ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+        if self.burner.escalated:
+            self.hass.async_create_task(self.burner.async_end_escalation())
+        self._set_watching(False)
+
+    # --- flame and problems -------------------------------------------------
+
+    @callback
+    def _flame_changed(self) -> None:
+        flame = self.flame.state if self.flame else None
+        if flame != self._flame_state:
+            previous, self._flame_state = self._flame_state, flame
+            if flame is True:
+                self.flame_since = dt_util.utcnow()
+                self._fire(StoveEvent.FLAME_ON, {})
+            elif flame is False:
+                if previous is True:
+                    seconds = _since(self.flame_since) if self.flame_since else 0.0
+                    self._fire(StoveEvent.FLAME_OFF, {"seconds": seconds})
+                self.flame_since = None
+            else:
+                self.flame_since = None
+        if flame is False and (self._verification is not None or self.burner.escalated):
+            self._flame_out_confirmed()
+        self._evaluate()
+
+    @callback
+    def _evaluate(self) -> None:
+        """Recompute the problems that follow from the current state."""
+        flame = self.flame.state if self.flame else None
+        lit = flame is True
+        checks = {
+            Problem.RELAY_UNREACHABLE_WHILE_LIT: lit and not self.burner.available,
+            # During verification a lit flame is expected for a moment.
+            Problem.FLAME_WHILE_LOCKED: lit and self.burner.hold and self._verification is None,
+            Problem.FLAME_SOURCE_UNAVAILABLE: self.flame is not None and not self.flame.available,
+        }
+        for problem, active in checks.items():
+            if active and problem not in self.problems:
+                self.problems.add(problem)
+                _LOGGER.warning("%s: problem %s", self.burner.settings.name, problem)
+            elif not active:
+                self.problems.discard(problem)
+        self._notify()
+
+
+def _since(moment: datetime) -> float:
+    return round((dt_util.utcnow() - moment).total_seconds(), 2)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+import asyncio
+
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .memory import BurnerMemory
 from .services import async_setup_services
-from .stove import GasStoveConfigEntry, build_stove
+from .stove import GasStoveConfigEntry, GasStoveData, build_stove, release_connections
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -31,6 +33,17 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) -> bool:
     """Connect to the relays, restore holds and pulses, add the entities."""
     stove = build_stove(hass, entry)
+    try:
+        await _async_start(hass, entry, stove)
+    except BaseException:
+        release_connections(hass, stove)
+        raise
+    return True
+
+
+async def _async_start(
+    hass: HomeAssistant, entry: GasStoveConfigEntry, stove: GasStoveData
+) -> None:
     await stove.memory.async_load()
     for coordinator in stove.coordinators.values():
         await coordinator.async_config_entry_first_refresh()
@@ -44,15 +57,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) -> 
     for source in stove.flame_sources:
         source.async_start()
         entry.async_on_unload(source.async_stop)
-    for burner in stove.burners.values():
-        await burner.async_start()
+    # Watches first: a shut-off the burner completes at start is reported.
     for watch in stove.watches.values():
         watch.async_start()
         entry.async_on_unload(watch.async_stop)
+    for burner in stove.burners.values():
+        await burner.async_start()
     entry.runtime_data = stove
+
+    async def finish_pulses(_event: Event) -> None:
+        # Home Assistant stops without unloading entries: end running
+        # pulses at rest now rather than at the next start.
+        await asyncio.gather(*(b.async_stop() for b in stove.burners.values()))
+
+    entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, finish_pulses))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-    return True
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: GasStoveConfigEntry) -> None:
@@ -63,8 +83,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) ->
     """Remove the entities; a pulse under way still ends at rest."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        for burner in entry.runtime_data.burners.values():
-            await burner.async_stop()
+        stove = entry.runtime_data
+        await asyncio.gather(*(b.async_stop() for b in stove.burners.values()))
+        release_connections(hass, stove)
     return unloaded
 
 

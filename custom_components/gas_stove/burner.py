@@ -8,11 +8,16 @@ Holding the cut is the child lock.
 
 Rules kept here, in one place:
 - Software only takes gas away. The relay is driven toward rest only to end
-  a pulse, to reconcile after a restart (no hold persisted), or because a
-  person released a hold.
-- A hold and an unfinished pulse are persisted before the relay is touched.
-- Two shut-offs never interleave; one during a pulse joins it.
-- A shut-off either ends with the relay confirmed in "cut", or raises.
+  a pulse, to reconcile after a restart or a relay that came back (no hold
+  persisted), or because a person released a hold.
+- A requested cut, a confirmed pulse and a hold are persisted before the
+  relay is touched; a restart completes a cut that was never confirmed.
+- Two shut-offs never interleave; one during a confirmed pulse joins it.
+- A shut-off either ends with the relay confirmed in "cut", or raises and
+  leaves `failed_shutoff` set for the Problem sensor, even when the caller
+  has gone away.
+- Every decision about what to write is taken while holding the write lock,
+  on the state as it is then.
 """
 
 from __future__ import annotations
@@ -24,12 +29,12 @@ from datetime import datetime, timedelta
 import logging
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
+from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from .const import BurnerWiring, ShutOffReason
 from .memory import BurnerMemory, SavedBurner
-from .relay import CONFIRM_DEADLINE, RelayChannel, RelayError
+from .relay import RelayChannel, RelayError, RelayUnreachable
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -47,15 +52,16 @@ class BurnerSettings:
     pulse: float
 
 
-type CutListener = Callable[[ShutOffReason, datetime], None]
-
-
 @dataclass(frozen=True, slots=True)
 class ShutOffRecord:
     """The last shut-off this burner carried out."""
 
     reason: ShutOffReason
     at: datetime
+
+
+# (reason, when it was asked for, whether the relay confirmed the cut)
+type CutListener = Callable[[ShutOffReason, datetime, bool], None]
 
 
 class Burner:
@@ -74,26 +80,34 @@ class Burner:
         self.relay = relay
         self._memory = memory
         self._hold = False
+        # A second cut held after a shut-off that the flame did not obey
+        # (see watch.py); persisted like the child lock.
+        self._escalated = False
+        # A cut that was asked for and not yet confirmed (persisted).
+        self._pending: ShutOffReason | None = None
+        # End of a confirmed pulse (persisted as wall-clock time).
         self._pulse_until: datetime | None = None
-        # Set when the relay must be brought back to rest (end of a pulse, or
-        # found in "cut" after a restart); never set for a cut someone else
-        # made, which we report instead of fighting.
+        # Set when the relay must be brought back to rest (end of a pulse, a
+        # restart, a relay that came back); never for a cut someone else
+        # made, which is reported instead of fought.
         self._release_due = False
         self._write_lock = asyncio.Lock()
         self._cutting: asyncio.Task[None] | None = None
         self._reconciling: asyncio.Task[None] | None = None
         self._retry_step = 0
+        self._stopped = False
         self._cancel_pulse_end: CALLBACK_TYPE | None = None
         self._cancel_retry: CALLBACK_TYPE | None = None
         self._unsub_relay: CALLBACK_TYPE | None = None
         self._listeners: list[Callable[[], None]] = []
         self._cut_listeners: list[CutListener] = []
-        # A second cut held after a shut-off that the flame did not obey
-        # (see watch.py); persisted like the child lock.
-        self._escalated = False
         self._seen_cut: bool | None = None
+        self._seen_available = True
         self.last_shut_off: ShutOffRecord | None = None
         self.last_error: RelayError | None = None
+        # The reason of a shut-off the relay did not confirm; cleared by the
+        # next confirmed cut or by a person releasing the burner.
+        self.failed_shutoff: ShutOffReason | None = None
 
     # --- what the entities show ------------------------------------------
 
@@ -129,13 +143,13 @@ class Burner:
         return self._escalated
 
     @property
-    def _held(self) -> bool:
-        return self._hold or self._escalated
-
-    @property
     def pulsing(self) -> bool:
         """Whether a shut-off pulse is under way."""
         return self._pulse_until is not None or self._cutting is not None
+
+    @property
+    def _held(self) -> bool:
+        return self._hold or self._escalated
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
@@ -144,21 +158,33 @@ class Burner:
         return lambda: self._listeners.remove(listener)
 
     @callback
+    def async_add_cut_listener(self, listener: CutListener) -> CALLBACK_TYPE:
+        """Be told of every cut: reason, when asked for, confirmed or not."""
+        self._cut_listeners.append(listener)
+        return lambda: self._cut_listeners.remove(listener)
+
+    @callback
     def _notify(self) -> None:
         for listener in list(self._listeners):
             listener()
 
     @callback
-    def async_add_cut_listener(self, listener: CutListener) -> CALLBACK_TYPE:
-        """Be told of every confirmed cut: (reason, when it was asked for)."""
-        self._cut_listeners.append(listener)
-        return lambda: self._cut_listeners.remove(listener)
-
-    @callback
-    def _cut_confirmed(self, reason: ShutOffReason, requested_at: datetime) -> None:
-        self._record(reason)
+    def _cut_done(self, reason: ShutOffReason, requested_at: datetime, confirmed: bool) -> None:
+        if confirmed:
+            self.failed_shutoff = None
+            self.last_shut_off = ShutOffRecord(reason, dt_util.utcnow())
+            _LOGGER.info("%s shut off (%s)", self.settings.name, reason)
+        else:
+            self.failed_shutoff = reason
+            _LOGGER.error(
+                "%s: the relay did not confirm the shut-off (%s): %s",
+                self.settings.name,
+                reason,
+                self.last_error,
+            )
         for listener in list(self._cut_listeners):
-            listener(reason, requested_at)
+            listener(reason, requested_at, confirmed)
+        self._notify()
 
     # --- life cycle ------------------------------------------------------
 
@@ -169,32 +195,45 @@ class Burner:
         self._escalated = saved.escalated
         if saved.last_reason is not None and saved.last_at is not None:
             self.last_shut_off = ShutOffRecord(saved.last_reason, saved.last_at)
-        if saved.pulse_until is not None and saved.pulse_until > dt_util.utcnow():
+        remaining = (
+            (saved.pulse_until - dt_util.utcnow()).total_seconds() if saved.pulse_until else 0.0
+        )
+        if remaining > 0 and saved.pending is None:
             self._pulse_until = saved.pulse_until
-            self._cancel_pulse_end = async_track_point_in_utc_time(
-                self.hass, self._pulse_ended, saved.pulse_until
-            )
+            self._cancel_pulse_end = async_call_later(self.hass, remaining, self._pulse_ended)
         else:
             # A restart ends any pulse; a relay left in "cut" without a
             # persisted hold goes back to rest.
             self._release_due = not self._held
+        self._seen_cut = self.relay_cut
+        self._seen_available = self.available
         self._unsub_relay = self.relay.async_add_listener(self._relay_changed)
+        if saved.pending is not None:
+            # Home Assistant stopped between asking for a cut and seeing it
+            # confirmed: the person still wants the flame out.
+            _LOGGER.warning(
+                "%s: completing a shut-off (%s) asked for before the restart",
+                self.settings.name,
+                saved.pending,
+            )
+            self._start_cut(saved.pending)
+            return
         await self._async_reconcile()
 
     async def async_stop(self) -> None:
         """Unload: finish a pulse in progress so the burner ends at rest."""
+        self._stopped = True
         if self._unsub_relay:
             self._unsub_relay()
             self._unsub_relay = None
-        for cancel in (self._cancel_pulse_end, self._cancel_retry):
-            if cancel:
-                cancel()
-        self._cancel_pulse_end = self._cancel_retry = None
+        self._cancel_timers()
         if self._cutting is not None:
             await asyncio.gather(self._cutting, return_exceptions=True)
         if self._reconciling is not None:
             self._reconciling.cancel()
             await asyncio.gather(self._reconciling, return_exceptions=True)
+        # A cut confirmed meanwhile may have armed its pulse end again.
+        self._cancel_timers()
         if self._pulse_until is not None:
             remaining = (self._pulse_until - dt_util.utcnow()).total_seconds()
             if remaining > 0:
@@ -209,68 +248,78 @@ class Burner:
                     "%s: relay not returned to rest at unload: %s", self.settings.name, err
                 )
 
+    @callback
+    def _cancel_timers(self) -> None:
+        for cancel in (self._cancel_pulse_end, self._cancel_retry):
+            if cancel:
+                cancel()
+        self._cancel_pulse_end = self._cancel_retry = None
+
     # --- the shut-off ------------------------------------------------------
 
     async def async_shut_off(self, reason: ShutOffReason) -> None:
         """Cut the flame; returns once the relay confirms the cut."""
-        if self._cutting is not None:
-            # A second shut-off joins the one under way: nothing interleaves.
-            await asyncio.shield(self._cutting)
-            return
-        if self._pulse_until is not None or (self._held and self.relay_cut):
-            # Already cut: a shut-off during a pulse extends nothing.
-            self._record(reason)
+        if self._cutting is None and self._pulse_until is not None:
+            # A confirmed pulse is running: a shut-off now extends nothing.
+            self.last_shut_off = ShutOffRecord(reason, dt_util.utcnow())
             await self._async_save()
+            self._notify()
             return
-        self._cutting = self.hass.async_create_task(
+        cutting = self._cutting or self._start_cut(reason)
+        # Shielded: a caller that goes away (a cancelled script) does not
+        # cancel the cut; a second shut-off joins the one under way.
+        await asyncio.shield(cutting)
+
+    @callback
+    def _start_cut(self, reason: ShutOffReason) -> asyncio.Task[None]:
+        task = self.hass.async_create_task(
             self._async_pulse(reason), f"gas_stove shut-off {self.burner_id}"
         )
-        try:
-            await asyncio.shield(self._cutting)
-        finally:
-            if self._cutting is not None and self._cutting.done():
+        self._cutting = task
+
+        @callback
+        def finished(done: asyncio.Task[None]) -> None:
+            if self._cutting is done:
                 self._cutting = None
+            if not done.cancelled():
+                # Retrieved here so that a caller that went away does not
+                # leave "exception never retrieved"; _cut_done reported it.
+                done.exception()
+
+        task.add_done_callback(finished)
+        return task
 
     async def _async_pulse(self, reason: ShutOffReason) -> None:
         requested_at = dt_util.utcnow()
-        # Persist first: a crash mid-pulse must still end at rest after restart.
-        self._pulse_until = dt_util.utcnow() + timedelta(
-            seconds=self.settings.pulse + CONFIRM_DEADLINE
-        )
+        # Persist first: after a crash the restart completes this cut.
+        self._pending = reason
         await self._async_save()
         try:
             async with self._write_lock:
                 await self.relay.async_set(self.cut_value)
-        except RelayError as err:
-            self._pulse_until = None
+        except BaseException as err:
+            self._pending = None
+            self.last_error = err if isinstance(err, RelayError) else RelayUnreachable(repr(err))
             await self._async_save()
-            self.last_error = err
-            self._cutting = None
-            self._notify()
+            self._cut_done(reason, requested_at, confirmed=False)
             raise
+        self._pending = None
         self.last_error = None
-        self._cut_confirmed(reason, requested_at)
-        # The pulse counts from the confirmed cut: retries before it must not
-        # shorten the time the valve gets to drop.
-        until = dt_util.utcnow() + timedelta(seconds=self.settings.pulse)
-        if self._held:
-            # A hold set meanwhile keeps the cut; no release will follow.
-            self._pulse_until = None
-            await self._async_save()
-        else:
-            self._pulse_until = until
-            await self._async_save()
-            self._cancel_pulse_end = async_track_point_in_utc_time(
-                self.hass, self._pulse_ended, until
+        if self._held or self._stopped:
+            # A hold keeps the cut (no release follows); at unload the stop
+            # routine finishes the pulse itself.
+            self._pulse_until = (
+                None if self._held else dt_util.utcnow() + timedelta(seconds=self.settings.pulse)
             )
-        self._cutting = None
-        self._notify()
-
-    @callback
-    def _record(self, reason: ShutOffReason) -> None:
-        """Remember the reason; callers persist it with their next save."""
-        self.last_shut_off = ShutOffRecord(reason, dt_util.utcnow())
-        _LOGGER.info("%s shut off (%s)", self.settings.name, reason)
+        else:
+            # The pulse counts from the confirmed cut: retries before it must
+            # not shorten the time the valve gets to drop.
+            self._pulse_until = dt_util.utcnow() + timedelta(seconds=self.settings.pulse)
+            self._cancel_pulse_end = async_call_later(
+                self.hass, self.settings.pulse, self._pulse_ended
+            )
+        self._cut_done(reason, requested_at, confirmed=True)
+        await self._async_save()
 
     @callback
     def _pulse_ended(self, _now: datetime) -> None:
@@ -279,31 +328,12 @@ class Burner:
         self._release_due = not self._held
         self._schedule_reconcile()
 
-    # --- the child lock ----------------------------------------------------
+    # --- the child lock and the second cut ---------------------------------
 
     async def async_hold(self, reason: ShutOffReason = ShutOffReason.MANUAL) -> None:
         """Hold the cut (child lock): the burner cannot stay lit."""
-        requested_at = dt_util.utcnow()
-        was_cut = bool(self.relay_cut)
         self._hold = True
-        self._release_due = False
-        await self._async_save()
-        self._notify()
-        try:
-            async with self._write_lock:
-                await self.relay.async_set(self.cut_value)
-        except RelayError as err:
-            # The hold stays persisted and is asserted when the relay returns.
-            self.last_error = err
-            self._schedule_retry()
-            raise
-        self.last_error = None
-        if self._pulse_until is not None:
-            self._cancel_pulse()
-        if not was_cut:
-            self._cut_confirmed(reason, requested_at)
-        await self._async_save()
-        self._notify()
+        await self._async_hold_cut(reason, raise_errors=True)
 
     async def async_escalate(self) -> None:
         """Hold a second cut until the flame is confirmed out.
@@ -312,17 +342,37 @@ class Burner:
         the loop open means the flame dies as soon as the knob is released.
         """
         self._escalated = True
+        await self._async_hold_cut(ShutOffReason.EXTERNAL, raise_errors=False, report=False)
+
+    async def _async_hold_cut(
+        self, reason: ShutOffReason, *, raise_errors: bool, report: bool = True
+    ) -> None:
+        requested_at = dt_util.utcnow()
         self._release_due = False
         await self._async_save()
         self._notify()
-        if self._pulse_until is not None:
-            self._cancel_pulse()
+        was_cut = bool(self.relay_cut)
         try:
             async with self._write_lock:
+                if not self._held:  # released while we waited for the lock
+                    return
                 await self.relay.async_set(self.cut_value)
         except RelayError as err:
+            # The hold stays persisted and is asserted when the relay returns.
             self.last_error = err
             self._schedule_retry()
+            if report:
+                self._cut_done(reason, requested_at, confirmed=False)
+            self._notify()
+            if raise_errors:
+                raise
+            return
+        self.last_error = None
+        if self._pulse_until is not None:
+            self._cancel_pulse()
+        if report and not was_cut:
+            self._cut_done(reason, requested_at, confirmed=True)
+        await self._async_save()
         self._notify()
 
     async def async_end_escalation(self) -> None:
@@ -339,14 +389,14 @@ class Burner:
         """Release the burner for a person: back to rest unless a pulse runs."""
         self._hold = False
         self._escalated = False
+        self.failed_shutoff = None
+        self._release_due = True
         await self._async_save()
         self._notify()
-        if self.pulsing:
-            # The pulse ends at rest by itself; cutting it short could leave
-            # the valve open.
-            return
-        self._release_due = True
-        await self._async_reconcile_once()
+        # A running pulse ends at rest by itself; cutting it short could
+        # leave the valve open.
+        await self._async_reconcile_once(release=True)
+        self._notify()
 
     @callback
     def _cancel_pulse(self) -> None:
@@ -360,26 +410,37 @@ class Burner:
     @callback
     def _relay_changed(self) -> None:
         cut = self.relay_cut
+        available = self.available
+        came_back = available and not self._seen_available
+        self._seen_available = available
         if cut is None:
             self._notify()
             return
-        if cut and self._seen_cut is False and not self._ours_cut():
+        if cut and self._seen_cut is False and not self._ours():
             # Someone else cut the burner (the Mi Home app, a wall button):
             # reported, never undone.
-            self._cut_confirmed(ShutOffReason.EXTERNAL, dt_util.utcnow())
+            self._cut_done(ShutOffReason.EXTERNAL, dt_util.utcnow(), confirmed=True)
             self.hass.async_create_task(self._async_save())
+        elif cut and came_back and not self._ours():
+            # A relay that rebooted comes back in its power-on state; for
+            # series_no that is "cut". No hold is persisted: back to rest.
+            self._release_due = True
         self._seen_cut = cut
-        if (self._held and not self.relay_cut and self._cutting is None) or (
-            self._release_due and self.relay_cut
-        ):
+        if not cut and self._release_due and not self._write_lock.locked():
+            # Seen at rest: nothing left to release (a later cut by someone
+            # else must not be undone by a stale flag).
+            self._release_due = False
+        if (self._held and not cut) or (self._release_due and cut):
             self._schedule_reconcile()
         self._notify()
 
-    def _ours_cut(self) -> bool:
+    def _ours(self) -> bool:
         return self._held or self.pulsing or self._write_lock.locked()
 
     @callback
     def _schedule_reconcile(self) -> None:
+        if self._stopped:
+            return
         if self._reconciling is not None and not self._reconciling.done():
             return
         self._reconciling = self.hass.async_create_background_task(
@@ -395,30 +456,35 @@ class Burner:
             self._schedule_retry()
         self._notify()
 
-    async def _async_reconcile_once(self) -> None:
-        """Drive the relay to what hold and pulse say; raises on failure."""
-        if self._held:
-            if self.relay_cut is False:
-                _LOGGER.warning(
-                    "%s: relay left the child-lock hold; cutting again", self.settings.name
-                )
-                async with self._write_lock:
+    async def _async_reconcile_once(self, *, release: bool = False) -> None:
+        """Drive the relay to what hold and pulse say; raises on failure.
+
+        `release` is a person's release: it writes rest even if a stale
+        reading cleared the flag meanwhile.
+        """
+        async with self._write_lock:
+            # Decided here, under the lock, on the state as it is now.
+            if self._held:
+                if self.relay_cut is False:
+                    _LOGGER.warning("%s: relay left the hold; cutting again", self.settings.name)
                     await self.relay.async_set(self.cut_value)
-        elif self._release_due and self._pulse_until is None and self._cutting is None:
-            if self.relay_cut is None:
-                # Unknown (relay not seen yet): the next state change retries.
-                return
-            if self.relay_cut:
-                async with self._write_lock:
-                    await self.relay.async_set(not self.cut_value)
-            self._release_due = False
-            await self._async_save()
+            elif (
+                (self._release_due or release)
+                and self._pulse_until is None
+                and self._cutting is None
+            ):
+                if self.relay_cut is None:
+                    # Unknown (relay not seen yet): its next state retries.
+                    return
+                # Explicit even when it reads "at rest": the read may be old.
+                await self.relay.async_set(not self.cut_value)
+                self._release_due = False
         self._retry_step = 0
         self.last_error = None
 
     @callback
     def _schedule_retry(self) -> None:
-        if self._cancel_retry:
+        if self._cancel_retry or self._stopped:
             return
         delay = RECONCILE_RETRY[min(self._retry_step, len(RECONCILE_RETRY) - 1)]
         self._retry_step += 1
@@ -437,6 +503,7 @@ class Burner:
                 hold=self._hold,
                 pulse_until=self._pulse_until,
                 escalated=self._escalated,
+                pending=self._pending,
                 last_reason=self.last_shut_off.reason if self.last_shut_off else None,
                 last_at=self.last_shut_off.at if self.last_shut_off else None,
             ),

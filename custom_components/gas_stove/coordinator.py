@@ -16,10 +16,12 @@ from .flame import FlameDetector
 from .relay import (
     MiioChannelAddress,
     MiioRelay,
+    RelayBusy,
     RelayChannel,
     RelayError,
     RelayRejected,
     RelayUnreachable,
+    miio_pool,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -47,22 +49,33 @@ class MiioRelayCoordinator(DataUpdateCoordinator[dict[MiioChannelAddress, bool]]
         )
         self.relay = relay
         self.addresses: list[MiioChannelAddress] = []
-        self._token_suspect = 0
 
     async def _async_update_data(self) -> dict[MiioChannelAddress, bool]:
+        suspects = miio_pool(self.hass).token_suspect
+        host = self.relay.host
         try:
             states = await self.relay.async_read(self.addresses)
+        except RelayBusy as err:
+            # It decrypted our request: the token is fine, the device is busy.
+            suspects.pop(host, None)
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="relay_unreachable",
+                translation_placeholders={"host": host},
+            ) from err
         except RelayUnreachable as err:
             if await self.relay.async_answers_hello():
-                self._token_suspect += 1
-                if self._token_suspect >= TOKEN_SUSPECT_POLLS or self.data is None:
+                # Counted across setup retries too (the pool outlives them).
+                suspects[host] = suspects.get(host, 0) + 1
+                if suspects[host] >= TOKEN_SUSPECT_POLLS:
+                    suspects.pop(host)
                     raise ConfigEntryAuthFailed(
                         translation_domain=DOMAIN,
                         translation_key="token_rejected",
                         translation_placeholders={"host": self.relay.host},
                     ) from err
             else:
-                self._token_suspect = 0
+                suspects.pop(host, None)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="relay_unreachable",
@@ -74,7 +87,7 @@ class MiioRelayCoordinator(DataUpdateCoordinator[dict[MiioChannelAddress, bool]]
                 translation_key="relay_poll_rejected",
                 translation_placeholders={"host": self.relay.host, "code": str(err.code)},
             ) from err
-        self._token_suspect = 0
+        suspects.pop(host, None)
         return states
 
     @callback

@@ -22,6 +22,7 @@ class SavedBurner:
     hold: bool = False
     pulse_until: datetime | None = None
     escalated: bool = False
+    pending: ShutOffReason | None = None
     last_reason: ShutOffReason | None = None
     last_at: datetime | None = None
 
@@ -31,6 +32,7 @@ class SavedBurner:
             "hold": self.hold,
             "pulse_until": _iso(self.pulse_until),
             "escalated": self.escalated,
+            "pending": self.pending,
             "last_reason": self.last_reason,
             "last_at": _iso(self.last_at),
         }
@@ -38,18 +40,21 @@ class SavedBurner:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> SavedBurner:
         """Read back what `as_dict` wrote; tolerate missing keys."""
-        reason = raw.get("last_reason")
         return cls(
             hold=bool(raw.get("hold", False)),
             pulse_until=_parse(raw.get("pulse_until")),
             escalated=bool(raw.get("escalated", False)),
-            last_reason=(
-                ShutOffReason(reason)
-                if isinstance(reason, str) and reason in ShutOffReason.__members__.values()
-                else None
-            ),
+            pending=_reason(raw.get("pending")),
+            last_reason=_reason(raw.get("last_reason")),
             last_at=_parse(raw.get("last_at")),
         )
+
+
+def _reason(value: Any) -> ShutOffReason | None:
+    try:
+        return ShutOffReason(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _iso(moment: datetime | None) -> str | None:

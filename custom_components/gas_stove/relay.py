@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 import logging
 import random
+import socket
 import time
 from typing import Any, cast
 
@@ -27,9 +28,11 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.util.hass_dict import HassKey
 from miio.device import Device
-from miio.exceptions import DeviceError, DeviceException
+from miio.exceptions import DeviceError, DeviceException, RecoverableError
 from miio.miioprotocol import MiIOProtocol
+from miio.protocol import Message
 
 from .const import MiioProtocol
 
@@ -63,8 +66,8 @@ class RelayRejected(RelayError):
         self.code = code
 
 
-class RelayTokenRejected(RelayError):
-    """The relay answers the handshake but never an encrypted request."""
+class RelayBusy(RelayUnreachable):
+    """The relay decrypted the request but asked to try again later."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,10 @@ class MiioChannelAddress:
 
     siid: int
     piid: int
+
+
+MIIO_PORT = 54321
+_HELLO = bytes.fromhex("21310020" + "ff" * 28)
 
 
 class _BoundedHandshake(MiIOProtocol):
@@ -88,10 +95,24 @@ class _BoundedHandshake(MiIOProtocol):
         self._timeout = cast(int, seconds)
 
     def send_handshake(self, *, retry_count: int = 0) -> Any:
+        """Send two hellos and take the first reply.
+
+        Written here rather than through upstream's `discover`, which logs the
+        whole reply at debug level: unprovisioned firmware puts the token in
+        the reply's checksum field.
+        """
         del retry_count
-        msg = MiIOProtocol.discover(self.ip, timeout=self._timeout)
-        if msg is None:
-            raise DeviceException(f"no hello reply from {self.ip}")
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                sock.settimeout(self._timeout)
+                for _ in range(2):
+                    sock.sendto(_HELLO, (self.ip, MIIO_PORT))
+                data, _addr = sock.recvfrom(1024)
+            msg = Message.parse(data)
+        except OSError as err:
+            raise DeviceException(f"no hello reply from {self.ip}") from err
+        except Exception as err:  # construct's parse errors have no common base
+            raise DeviceException(f"bad hello reply from {self.ip}") from err
         header = msg.header.value
         self._device_id = header.device_id
         self._device_ts = header.ts
@@ -160,19 +181,46 @@ class MiioRelay:
         """The current per-round-trip timeout in seconds."""
         return self._timeout.value
 
-    def _send(self, method: str, params: list[Any]) -> Any:
-        """Send one request; runs in the executor, under the lock."""
-        self._protocol.set_timeout(self._timeout.value)
+    def _send(
+        self,
+        method: str,
+        params: list[Any],
+        *,
+        budget: float | None = None,
+        handshake: bool = True,
+    ) -> Any:
+        """Send one request; runs in the executor, under the lock.
+
+        `budget` caps the time of this request (hello included), so a caller's
+        deadline holds; `handshake=False` reuses the hello just made.
+        """
+        round_trips = 2 if handshake else 1
+        timeout = self._timeout.value
+        if budget is not None:
+            timeout = max(0.05, min(timeout, budget / round_trips))
+        self._protocol.set_timeout(timeout)
+        self._protocol.lazy_discover = not handshake
         started = time.monotonic()
         try:
             result = self._device.send(method, params, retry_count=0)
+        except RecoverableError as err:
+            raise RelayBusy(str(err)) from err
         except DeviceError as err:
-            raise RelayRejected(int(err.code)) from err
+            if isinstance(err.code, int):
+                raise RelayRejected(err.code) from err
+            raise RelayUnreachable("device error without a code") from err
         except DeviceException as err:
+            if isinstance(err.__cause__, RecoverableError):
+                raise RelayBusy(str(err)) from err
             self._timeout.timed_out()
             raise RelayUnreachable(str(err)) from err
-        # One send is a hello and a request: two round trips.
-        self._timeout.sample((time.monotonic() - started) / 2)
+        except Exception as err:
+            # Socket errors (no route, a host name that does not resolve) and
+            # malformed replies escape python-miio unwrapped.
+            raise RelayUnreachable(f"{type(err).__name__}: {err}") from err
+        finally:
+            self._protocol.lazy_discover = False
+        self._timeout.sample((time.monotonic() - started) / round_trips)
         return result
 
     def _hello(self) -> bool:
@@ -186,29 +234,46 @@ class MiioRelay:
 
     async def _call(self, func: Callable[..., Any], *args: Any) -> Any:
         async with self._lock:
-            return await self.hass.async_add_executor_job(func, *args)
+            job = self.hass.async_add_executor_job(func, *args)
+            try:
+                return await asyncio.shield(job)
+            except asyncio.CancelledError:
+                # python-miio is not thread-safe: keep the lock until the
+                # thread is out of it, even if our caller went away.
+                await asyncio.wait([job])
+                raise
 
     # --- reads -----------------------------------------------------------
 
-    def _get_sync(self, addresses: list[MiioChannelAddress]) -> dict[MiioChannelAddress, Any]:
+    def _get_sync(
+        self, addresses: list[MiioChannelAddress], **send: Any
+    ) -> dict[MiioChannelAddress, Any]:
         """Raw MIoT property values; runs in the executor, under the lock."""
         reply = self._send(
             "get_properties",
             [{"did": f"{a.siid}-{a.piid}", "siid": a.siid, "piid": a.piid} for a in addresses],
+            **send,
         )
         values: dict[MiioChannelAddress, Any] = {}
-        for item in reply:
-            code = int(item.get("code", 0))
-            if code != 0:
-                raise RelayRejected(code)
-            values[MiioChannelAddress(int(item["siid"]), int(item["piid"]))] = item["value"]
+        try:
+            for item in reply:
+                code = int(item.get("code", 0))
+                if code != 0:
+                    raise RelayRejected(code)
+                values[MiioChannelAddress(int(item["siid"]), int(item["piid"]))] = item["value"]
+        except (AttributeError, KeyError, TypeError, ValueError) as err:
+            raise RelayUnreachable(f"unexpected reply {reply!r:.80}") from err
         return values
 
-    def _read_sync(self, addresses: list[MiioChannelAddress]) -> dict[MiioChannelAddress, bool]:
+    def _read_sync(
+        self, addresses: list[MiioChannelAddress], **send: Any
+    ) -> dict[MiioChannelAddress, bool]:
         if self.protocol is MiioProtocol.LEGACY:
-            (power,) = self._send("get_prop", ["power"])
-            return dict.fromkeys(addresses, power == "on")
-        return {a: bool(v) for a, v in self._get_sync(addresses).items()}
+            reply = self._send("get_prop", ["power"], **send)
+            if not isinstance(reply, list) or not reply:
+                raise RelayUnreachable(f"unexpected reply {reply!r:.80}")
+            return dict.fromkeys(addresses, reply[0] == "on")
+        return {a: bool(v) for a, v in self._get_sync(addresses, **send).items()}
 
     async def async_read(
         self, addresses: list[MiioChannelAddress], *, attempts: int = 3
@@ -271,10 +336,14 @@ class MiioRelay:
 
     # --- writes ----------------------------------------------------------
 
-    def _write_sync(self, address: MiioChannelAddress, on: bool) -> bool:
-        """Write an explicit value (never a toggle) and read it back."""
+    def _write_sync(self, address: MiioChannelAddress, on: bool, give_up: float) -> bool:
+        """Write an explicit value (never a toggle) and read it back.
+
+        One hello serves both requests; each is bounded by what is left of
+        the caller's deadline.
+        """
         if self.protocol is MiioProtocol.LEGACY:
-            self._send("set_power", ["on" if on else "off"])
+            self._send("set_power", ["on" if on else "off"], budget=give_up - time.monotonic())
         else:
             reply = self._send(
                 "set_properties",
@@ -286,12 +355,19 @@ class MiioRelay:
                         "value": on,
                     }
                 ],
+                budget=give_up - time.monotonic(),
             )
-            for item in reply:
-                code = int(item.get("code", 0))
+            try:
+                codes = [int(item.get("code", 0)) for item in reply]
+            except (AttributeError, TypeError, ValueError) as err:
+                raise RelayUnreachable(f"unexpected reply {reply!r:.80}") from err
+            for code in codes:
                 if code != 0:
                     raise RelayRejected(code)
-        return self._read_sync([address])[address]
+        states = self._read_sync([address], budget=give_up - time.monotonic(), handshake=False)
+        if address not in states:
+            raise RelayUnreachable("read-back did not include the channel")
+        return states[address]
 
     async def async_write(
         self, address: MiioChannelAddress, on: bool, *, deadline: float = CONFIRM_DEADLINE
@@ -305,9 +381,9 @@ class MiioRelay:
         last: RelayError = RelayUnreachable(self.host)
         while True:
             try:
-                confirmed: bool = await self._call(self._write_sync, address, on)
-            except RelayRejected as err:
-                raise err
+                confirmed: bool = await self._call(self._write_sync, address, on, give_up)
+            except RelayRejected:
+                raise
             except RelayUnreachable as err:
                 last = err
             else:
@@ -429,14 +505,17 @@ class EntityRelayChannel(RelayChannel):
         domain = self.entity_id.split(".", 1)[0]
         while True:
             try:
-                await self.hass.services.async_call(
-                    domain,
-                    SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
-                    {"entity_id": self.entity_id},
-                    blocking=True,
-                )
-            except HomeAssistantError as err:
-                _LOGGER.debug("%s did not switch: %s", self.entity_id, err)
+                # The other integration's action gets what is left of the
+                # deadline, not forever.
+                async with asyncio.timeout(max(give_up - time.monotonic(), 0.1)):
+                    await self.hass.services.async_call(
+                        domain,
+                        SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
+                        {"entity_id": self.entity_id},
+                        blocking=True,
+                    )
+            except (HomeAssistantError, TimeoutError) as err:
+                _LOGGER.debug("%s did not switch: %r", self.entity_id, err)
             if await self._async_wait_for(on, min(1.0, give_up - time.monotonic())):
                 return
             if time.monotonic() >= give_up:
@@ -461,3 +540,52 @@ class EntityRelayChannel(RelayChannel):
         finally:
             remove()
         return True
+
+
+class MiioPool:
+    """One MiioRelay per device host across all stoves of this instance.
+
+    python-miio must see every call to a device from one client: two clients
+    would neither serialise their calls nor share the id sequence. The pool
+    also remembers, across setup retries, how often a host answered the
+    handshake but no request (a rejected token).
+    """
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Empty until a stove acquires a connection."""
+        self.hass = hass
+        self._connections: dict[str, tuple[MiioRelay, int]] = {}
+        self.token_suspect: dict[str, int] = {}
+
+    def acquire(
+        self,
+        host: str,
+        token: str,
+        *,
+        model: str | None = None,
+        protocol: MiioProtocol = MiioProtocol.MIOT,
+    ) -> MiioRelay:
+        """Return the shared connection to `host`, created on first use."""
+        connection, users = self._connections.get(host, (None, 0))
+        if connection is None:
+            connection = MiioRelay(self.hass, host, token, model=model, protocol=protocol)
+        self._connections[host] = (connection, users + 1)
+        return connection
+
+    def release(self, host: str) -> None:
+        """Give back a connection when a stove that used `host` unloads."""
+        connection, users = self._connections[host]
+        if users <= 1:
+            del self._connections[host]
+        else:
+            self._connections[host] = (connection, users - 1)
+
+
+POOL_KEY: HassKey[MiioPool] = HassKey("gas_stove_miio_pool")
+
+
+def miio_pool(hass: HomeAssistant) -> MiioPool:
+    """Return this instance's pool of miIO connections."""
+    if POOL_KEY not in hass.data:
+        hass.data[POOL_KEY] = MiioPool(hass)
+    return hass.data[POOL_KEY]

@@ -54,7 +54,13 @@ from .const import (
 from .coordinator import MiioRelayChannel, MiioRelayCoordinator, MiotFlameCoordinator
 from .flame import EntityFlameSource, FlameDetector, FlameThresholds
 from .memory import BurnerMemory
-from .relay import EntityRelayChannel, MiioChannelAddress, MiioRelay, RelayChannel
+from .relay import (
+    EntityRelayChannel,
+    MiioChannelAddress,
+    MiioRelay,
+    RelayChannel,
+    miio_pool,
+)
 from .watch import BurnerWatch
 
 
@@ -141,9 +147,17 @@ def _connection(
     """One connection per Mi device host, shared by relay and flame polls."""
     connection = stove.connections.get(host)
     if connection is None:
-        connection = MiioRelay(hass, host, token, model=model, protocol=protocol)
+        connection = miio_pool(hass).acquire(host, token, model=model, protocol=protocol)
         stove.connections[host] = connection
     return connection
+
+
+def release_connections(hass: HomeAssistant, stove: GasStoveData) -> None:
+    """Give the stove's connections back to the pool (unload)."""
+    pool = miio_pool(hass)
+    for host in stove.connections:
+        pool.release(host)
+    stove.connections.clear()
 
 
 def _relay_channel(

@@ -87,14 +87,13 @@ class BurnerWatch:
     @callback
     def async_start(self) -> None:
         """Follow the burner and its flame."""
-        self._unsubs.append(self.burner.async_add_cut_listener(self._cut_confirmed))
+        self._unsubs.append(self.burner.async_add_cut_listener(self._cut_done))
         self._unsubs.append(self.burner.async_add_listener(self._evaluate))
         if self.flame is not None:
             self._unsubs.append(self.flame.async_add_listener(self._flame_changed))
         if self.burner.escalated:
             # Restarted while a second cut was held: keep watching for the
             # flame to go out, then let the burner return to rest.
-            self.problems.add(Problem.SHUTOFF_UNCONFIRMED)
             self._set_watching(True)
         self._flame_changed()
 
@@ -138,6 +137,32 @@ class BurnerWatch:
 
     # --- verification ------------------------------------------------------
 
+    @property
+    def relay_issue_id(self) -> str:
+        """Repair issue of a shut-off the relay did not confirm."""
+        return f"relay_not_confirmed_{self._entry_id}_{self.burner.burner_id}"
+
+    @callback
+    def _cut_done(self, reason: ShutOffReason, requested_at: datetime, confirmed: bool) -> None:
+        if not confirmed:
+            self._fire(
+                StoveEvent.SHUTOFF_FAILED,
+                {"reason": reason, "relay": "not_confirmed", "seconds": _since(requested_at)},
+            )
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self.relay_issue_id,
+                is_fixable=False,
+                is_persistent=False,
+                severity=ir.IssueSeverity.CRITICAL,
+                translation_key="relay_not_confirmed",
+                translation_placeholders={"burner": self.burner.settings.name},
+            )
+            self._evaluate()
+            return
+        self._cut_confirmed(reason, requested_at)
+
     @callback
     def _cut_confirmed(self, reason: ShutOffReason, requested_at: datetime) -> None:
         if self.flame is None:
@@ -174,7 +199,6 @@ class BurnerWatch:
             return
         verification.cancel_timer = None
         verification.failed = True
-        self.problems.add(Problem.SHUTOFF_UNCONFIRMED)
         flame = self.flame.state if self.flame else None
         self._fire(
             StoveEvent.SHUTOFF_FAILED,
@@ -204,7 +228,7 @@ class BurnerWatch:
             self.verify_window,
         )
         self.hass.async_create_task(self.burner.async_escalate())
-        self._notify()
+        self._evaluate()
 
     @callback
     def _flame_out_confirmed(self) -> None:
@@ -221,9 +245,7 @@ class BurnerWatch:
                     "late": verification.failed,
                 },
             )
-        if Problem.SHUTOFF_UNCONFIRMED in self.problems:
-            self.problems.discard(Problem.SHUTOFF_UNCONFIRMED)
-            ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+        ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
         if self.burner.escalated:
             self.hass.async_create_task(self.burner.async_end_escalation())
         self._set_watching(False)
@@ -254,7 +276,12 @@ class BurnerWatch:
         """Recompute the problems that follow from the current state."""
         flame = self.flame.state if self.flame else None
         lit = flame is True
+        if self.burner.failed_shutoff is None:
+            ir.async_delete_issue(self.hass, DOMAIN, self.relay_issue_id)
         checks = {
+            Problem.SHUTOFF_UNCONFIRMED: self.burner.failed_shutoff is not None
+            or (self._verification is not None and self._verification.failed)
+            or self.burner.escalated,
             Problem.RELAY_UNREACHABLE_WHILE_LIT: lit and not self.burner.available,
             # During verification a lit flame is expected for a moment.
             Problem.FLAME_WHILE_LOCKED: lit and self.burner.hold and self._verification is None,

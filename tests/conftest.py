@@ -13,7 +13,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 import pytest
 
-from emulator import EmulatedBurner, EmulatedRelay, StoveModel
+from emulator import EmulatedBurner, EmulatedFlameSensor, EmulatedRelay, StoveModel
 
 TOKEN = "9f86d081884c7d659a2feaa0c55ad015"
 OTHER_TOKEN = "60303ae22b998861bce3b28f33eec1be"
@@ -49,6 +49,7 @@ class Kitchen:
     relay: EmulatedRelay
     stove: StoveModel
     burners: list[EmulatedBurner] = field(default_factory=list)
+    sensor: EmulatedFlameSensor | None = None
 
     @property
     def left(self) -> EmulatedBurner:
@@ -77,6 +78,7 @@ async def make_kitchen(hass: HomeAssistant, socket_enabled: None) -> AsyncIterat
         protocol: str = "miot",
         burners: int = 2,
         token: str = TOKEN,
+        sensor: bool = False,
         **params: Any,
     ) -> Kitchen:
         relay = EmulatedRelay(
@@ -85,12 +87,22 @@ async def make_kitchen(hass: HomeAssistant, socket_enabled: None) -> AsyncIterat
         await relay.start()
         stove = StoveModel(seed=7)
         kitchen = Kitchen(relay, stove)
-        params = {"hold_time": 0.05, "light_margin": 0.05, **params}
+        # Short times so tests run fast; the physics stays the same.
+        params = {
+            "hold_time": 0.05,
+            "light_margin": 0.05,
+            "heat_tau": 0.2,
+            "cool_tau": 0.3,
+            **params,
+        }
         names = ["Left burner", "Right burner", "Back burner", "Wok burner"]
         for channel in range(1, burners + 1):
             kitchen.burners.append(
                 stove.add_burner(names[channel - 1], relay, channel, wiring, **params)
             )
+        if sensor:
+            kitchen.sensor = EmulatedFlameSensor(next_address(), stove, token=token, seed=7)
+            await kitchen.sensor.start()
         started.append(kitchen)
         return kitchen
 
@@ -101,6 +113,8 @@ async def make_kitchen(hass: HomeAssistant, socket_enabled: None) -> AsyncIterat
             await hass.config_entries.async_unload(entry.entry_id)
     for kitchen in started:
         kitchen.stove.close()
+        if kitchen.sensor is not None:
+            await kitchen.sensor.stop()
         await kitchen.relay.stop()
 
 

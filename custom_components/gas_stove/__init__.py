@@ -6,7 +6,7 @@ import asyncio
 
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
@@ -51,6 +51,9 @@ async def _async_start(
     # working: its burners show a problem instead.
     for flame_coordinator in stove.flame_coordinators.values():
         await flame_coordinator.async_refresh()
+        # Its readings go to the flame detectors, not to entities; this
+        # listener keeps the coordinator polling.
+        entry.async_on_unload(flame_coordinator.async_add_listener(_keep_polling))
     for channel in stove.entity_channels:
         channel.async_start()
         entry.async_on_unload(channel.async_stop)
@@ -72,7 +75,20 @@ async def _async_start(
 
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, finish_pulses))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    _remove_stale_entities(hass, entry)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+
+
+def _remove_stale_entities(hass: HomeAssistant, entry: GasStoveConfigEntry) -> None:
+    """Drop entities the options no longer call for (e.g. Flame without a source)."""
+    registry = er.async_get(hass)
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if entity.unique_id not in entry.runtime_data.unique_ids:
+            registry.async_remove(entity.entity_id)
+
+
+def _keep_polling() -> None:
+    """Nothing to do: the coordinator feeds the detectors itself."""
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: GasStoveConfigEntry) -> None:

@@ -174,6 +174,13 @@ class MiotFlameCoordinator(DataUpdateCoordinator[dict[MiioChannelAddress, Any]])
         return values
 
     @callback
+    def add_detector(self, address: MiioChannelAddress, detector: FlameDetector) -> None:
+        """Feed `detector` from `address`; a lit flame speeds up polling."""
+        self.detectors[address] = detector
+        # Debounced commits happen between polls: re-pace when they do.
+        detector.async_add_listener(self._retune)
+
+    @callback
     def async_watch(self, key: str, watching: bool) -> None:
         """Poll fast while `key` (a burner verifying a shut-off) asks for it."""
         if watching:

@@ -42,6 +42,7 @@ class BurnerEntity(Entity):
         self.burner = burner
         self.watch = entry.runtime_data.watches[burner.burner_id]
         self._attr_unique_id = f"{entry.entry_id}_{burner.burner_id}_{description.key}"
+        entry.runtime_data.unique_ids.add(self._attr_unique_id)
         self._attr_translation_placeholders = {"burner": burner.settings.name}
         self._attr_device_info = stove_device_info(entry)
 

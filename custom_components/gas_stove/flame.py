@@ -63,7 +63,7 @@ class FlameClassifier:
         self._history: deque[tuple[float, float]] = deque()
 
     def classify(self, value: Any, now: float) -> bool | None:
-        """Classify a reading taken at monotonic time `now`."""
+        """Classify a reading taken at `now` (seconds, any steady clock)."""
         kind = self.thresholds.kind
         if kind is FlameKind.BINARY:
             verdict = _as_bool(value)
@@ -161,10 +161,10 @@ class FlameDetector:
             listener()
 
     @callback
-    def async_reading(self, value: Any) -> None:
-        """Take one reading from the source."""
+    def async_reading(self, value: Any, at: float | None = None) -> None:
+        """Take one reading from the source, made at timestamp `at`."""
         self.last_value = value
-        verdict = self._classifier.classify(value, time.monotonic())
+        verdict = self._classifier.classify(value, time.time() if at is None else at)
         became_available = not self.available
         self.available = True
         if verdict is None or verdict == self.state:
@@ -244,7 +244,9 @@ class EntityFlameSource:
         if state is None or state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
             self.detector.async_unavailable()
         else:
-            self.detector.async_reading(state.state)
+            # The state's own time: a rise rate must not depend on when
+            # Home Assistant got around to telling us.
+            self.detector.async_reading(state.state, state.last_updated_timestamp)
 
     @callback
     def async_stop(self) -> None:

@@ -77,6 +77,8 @@ class GasStoveData:
     flame_coordinators: dict[str, MiotFlameCoordinator] = field(default_factory=dict)
     entity_channels: list[EntityRelayChannel] = field(default_factory=list)
     flame_sources: list[EntityFlameSource] = field(default_factory=list)
+    # Unique ids of the entities created this time (stale ones are removed).
+    unique_ids: set[str] = field(default_factory=set)
 
 
 type GasStoveConfigEntry = ConfigEntry[GasStoveData]
@@ -209,7 +211,7 @@ def _flame(
         )
         stove.flame_coordinators[host] = coordinator
     address = MiioChannelAddress(int(config[CONF_FLAME_SIID]), int(config[CONF_FLAME_PIID]))
-    coordinator.detectors[address] = detector
+    coordinator.add_detector(address, detector)
     return detector, coordinator
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_state_change_event
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.gas_stove.const import DOMAIN
@@ -26,6 +27,7 @@ def stove_entry(
     pulse: float = 0.5,
     token: str = TOKEN,
     protocol: str = "miot",
+    flame: dict[str, Any] | None = None,
 ) -> MockConfigEntry:
     """A config entry as the config flow would create it for this kitchen."""
     burners: list[dict[str, Any]] = []
@@ -45,6 +47,22 @@ def stove_entry(
             }
         )
         settings[burner_id] = {"name": NAMES[index], "wiring": wiring, "pulse": pulse}
+        if flame is not None:
+            settings[burner_id].update(flame)
+        elif kitchen.sensor is not None:
+            # The emulated flame sensor: burner i at siid 1+i, millivolts at piid 1.
+            settings[burner_id].update(
+                {
+                    "flame_source": "miot",
+                    "flame_host": kitchen.sensor.host,
+                    "flame_token": token,
+                    "flame_siid": 2 + index,
+                    "flame_piid": 1,
+                    "flame_kind": "millivolts",
+                    "debounce": 0.2,
+                    "verify_window": 3,
+                }
+            )
     return MockConfigEntry(
         domain=DOMAIN,
         title="Test stove",
@@ -59,3 +77,31 @@ async def setup_stove(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+LEFT_FLAME = "binary_sensor.test_stove_left_burner_flame"
+LEFT_PROBLEM = "binary_sensor.test_stove_left_burner_problem"
+LEFT_COOKING = "sensor.test_stove_left_burner_cooking_time"
+LEFT_LAST = "sensor.test_stove_left_burner_last_shut_off"
+LEFT_EVENTS = "event.test_stove_left_burner_events"
+
+
+class EventLog:
+    """Everything a burner's event entity fired, as (event_type, attributes)."""
+
+    def __init__(self, hass: HomeAssistant, entity_id: str) -> None:
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+        @callback
+        def fired(event: Event[EventStateChangedData]) -> None:
+            state = event.data["new_state"]
+            if state is not None and state.attributes.get("event_type"):
+                self.events.append((state.attributes["event_type"], dict(state.attributes)))
+
+        self.stop = async_track_state_change_event(hass, entity_id, fired)
+
+    def types(self) -> list[str]:
+        return [event_type for event_type, _ in self.events]
+
+    def last(self, event_type: str) -> dict[str, Any]:
+        return next(attrs for kind, attrs in reversed(self.events) if kind == event_type)

@@ -1,0 +1,201 @@
+"""Flame sensing and the shut-off that proves itself, with the emulated sensor."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from tests.conftest import Kitchen, KitchenFactory, wait_for
+from tests.integration.common import (
+    LEFT_COOKING,
+    LEFT_EVENTS,
+    LEFT_FLAME,
+    LEFT_GAS,
+    LEFT_LAST,
+    LEFT_LOCK,
+    LEFT_PROBLEM,
+    EventLog,
+    setup_stove,
+    stove_entry,
+)
+
+
+async def _lit(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    """Light the left burner and let the slow flame poll notice it."""
+    assert await kitchen.left.light()
+    await asyncio.sleep(0.5)  # the thermocouple warms up
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
+    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_ON, timeout=5)
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+async def test_confirmed_shut_off(hass: HomeAssistant, make_kitchen: KitchenFactory) -> None:
+    kitchen = await make_kitchen(sensor=True)
+    await setup_stove(hass, stove_entry(kitchen))
+    log = EventLog(hass, LEFT_EVENTS)
+    assert _state(hass, LEFT_FLAME) == STATE_OFF
+    assert _state(hass, LEFT_COOKING) == "0.0"
+    await _lit(hass, kitchen)
+    assert hass.states.get(LEFT_COOKING).attributes["started_at"]
+
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_OFF, timeout=5)
+    await wait_for(lambda: "shut_off" in log.types())
+    shut_off = log.last("shut_off")
+    assert shut_off["reason"] == "manual"
+    assert shut_off["verified"] is True
+    assert 0 < shut_off["seconds"] < 3
+    assert log.types()[:1] == ["flame_on"]
+    assert "flame_off" in log.types()
+    assert _state(hass, LEFT_LAST) == "manual"
+    assert hass.states.get(LEFT_LAST).attributes["at"]
+    assert _state(hass, LEFT_COOKING) == "0.0"
+    assert _state(hass, LEFT_PROBLEM) == STATE_OFF
+
+
+async def test_knob_held_escalates_and_clears(
+    hass: HomeAssistant, make_kitchen: KitchenFactory, issue_registry: ir.IssueRegistry
+) -> None:
+    kitchen = await make_kitchen(sensor=True)
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    log = EventLog(hass, LEFT_EVENTS)
+    await _lit(hass, kitchen)
+    kitchen.left.knob_held_fault = True  # someone holds the knob pushed in
+
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.test_stove_left_burner_shut_off"}, blocking=True
+    )
+    # The verification window (3 s) closes with the flame still on.
+    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_ON, timeout=8)
+    problem = hass.states.get(LEFT_PROBLEM)
+    assert problem.attributes["reason"] == "shutoff_unconfirmed"
+    assert "shutoff_failed" in log.types()
+    assert log.last("shutoff_failed")["reason"] == "button"
+    issue_id = f"shutoff_unconfirmed_{entry.entry_id}_left"
+    assert issue_registry.async_get_issue("gas_stove", issue_id) is not None
+    # Escalation: the cut is held well past the pulse while the knob is held.
+    await asyncio.sleep(1.0)
+    assert kitchen.relay.channel_state(1) is True
+    assert kitchen.left.flame
+
+    kitchen.left.knob_held_fault = False  # the knob is released
+    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_OFF, timeout=8)
+    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF, timeout=3)
+    assert issue_registry.async_get_issue("gas_stove", issue_id) is None
+    late = log.last("shut_off")
+    assert late["verified"] is True
+    assert late["late"] is True
+    # Flame confirmed out: the burner returns to rest by itself.
+    await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=5)
+    assert _state(hass, LEFT_GAS) == STATE_ON
+    assert await kitchen.left.light()
+
+
+async def test_flame_while_locked(hass: HomeAssistant, make_kitchen: KitchenFactory) -> None:
+    kitchen = await make_kitchen(sensor=True)
+    await setup_stove(hass, stove_entry(kitchen))
+    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    # A relay that does not really open the loop (welded contact, wrong
+    # burner wired): the burner lights although the lock holds the cut.
+    kitchen.left.knob_held_fault = True
+    await _lit(hass, kitchen)
+    await wait_for(
+        lambda: hass.states.get(LEFT_PROBLEM).attributes["reason"] == "flame_while_locked",
+        timeout=5,
+    )
+    kitchen.left.knob_held_fault = False
+    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF, timeout=10)
+
+
+async def test_relay_unreachable_while_lit(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    kitchen = await make_kitchen(sensor=True)
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    await _lit(hass, kitchen)
+    kitchen.relay.faults.offline = True
+    await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
+    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_ON)
+    assert hass.states.get(LEFT_PROBLEM).attributes["reason"] == "relay_unreachable_while_lit"
+    assert _state(hass, LEFT_GAS) == STATE_UNAVAILABLE
+    # The right burner is out: no problem there.
+    assert _state(hass, "binary_sensor.test_stove_right_burner_problem") == STATE_OFF
+    kitchen.relay.faults.offline = False
+    await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
+    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF)
+
+
+async def test_flame_sensor_unavailable(hass: HomeAssistant, make_kitchen: KitchenFactory) -> None:
+    kitchen = await make_kitchen(sensor=True)
+    assert kitchen.sensor is not None
+    kitchen.sensor.faults.offline = True
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    # The stove still loads and can be shut off; the flame is unavailable.
+    assert _state(hass, LEFT_FLAME) == STATE_UNAVAILABLE
+    assert _state(hass, LEFT_COOKING) == STATE_UNAVAILABLE
+    assert hass.states.get(LEFT_PROBLEM).attributes["reason"] == "flame_source_unavailable"
+    log = EventLog(hass, LEFT_EVENTS)
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    # Nothing can confirm the flame is out: that is reported, not assumed.
+    await wait_for(lambda: "shutoff_failed" in log.types(), timeout=8)
+    assert log.last("shutoff_failed")["flame"] == "unknown"
+    kitchen.sensor.faults.offline = False
+    await entry.runtime_data.flame_coordinators[kitchen.sensor.host].async_refresh()
+    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_OFF)
+    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF, timeout=5)
+
+
+async def test_last_shut_off_survives_restart(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    kitchen = await make_kitchen(sensor=True)
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    await hass.services.async_call("gas_stove", "shut_off", {"entity_id": LEFT_GAS}, blocking=True)
+    assert _state(hass, LEFT_LAST) == "service"
+    at = hass.states.get(LEFT_LAST).attributes["at"]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert _state(hass, LEFT_LAST) == "service"
+    assert hass.states.get(LEFT_LAST).attributes["at"] == at
+
+
+async def test_without_flame_source(hass: HomeAssistant, make_kitchen: KitchenFactory) -> None:
+    kitchen = await make_kitchen()
+    await setup_stove(hass, stove_entry(kitchen))
+    log = EventLog(hass, LEFT_EVENTS)
+    assert hass.states.get(LEFT_FLAME) is None
+    assert hass.states.get(LEFT_COOKING) is None
+    problem = hass.states.get(LEFT_PROBLEM)
+    assert problem.state == STATE_OFF
+    assert problem.attributes["flame_checks"] is False
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    await wait_for(lambda: "shut_off" in log.types())
+    event: dict[str, Any] = log.last("shut_off")
+    assert event["verified"] is False
+    assert event["reason"] == "manual"
+
+
+async def test_external_cut_is_recorded(hass: HomeAssistant, make_kitchen: KitchenFactory) -> None:
+    kitchen = await make_kitchen()
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    kitchen.relay.set_channel(1, True)  # switched in the Mi Home app
+    await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
+    await wait_for(lambda: _state(hass, LEFT_LAST) == "external")

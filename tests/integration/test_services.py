@@ -1,0 +1,53 @@
+"""The gas_stove.shut_off action."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+import pytest
+
+from custom_components.gas_stove.const import DOMAIN
+from tests.conftest import Kitchen
+from tests.integration.common import LEFT_LAST, setup_stove, stove_entry
+
+
+async def test_shut_off_a_whole_stove_by_device(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    assert await kitchen.left.light()
+    assert await kitchen.right.light()
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
+    assert device is not None
+    await hass.services.async_call(DOMAIN, "shut_off", {"device_id": device.id}, blocking=True)
+    assert kitchen.relay.channel_state(1) is True
+    assert kitchen.relay.channel_state(2) is True
+    assert hass.states.get(LEFT_LAST).state == "service"
+    assert hass.states.get("sensor.test_stove_right_burner_last_shut_off").state == "service"
+
+
+async def test_shut_off_needs_a_burner(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    await setup_stove(hass, stove_entry(kitchen))
+    hass.states.async_set("switch.something_else", "on")
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "shut_off", {"entity_id": "switch.something_else"}, blocking=True
+        )
+    assert err.value.translation_key == "no_burner_targeted"
+
+
+async def test_shut_off_reports_the_burner_that_failed(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    kitchen.relay.faults.drop_requests = 1.0
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
+    assert device is not None
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(DOMAIN, "shut_off", {"device_id": device.id}, blocking=True)
+    assert "Left burner" in str(err.value)
+    assert "Right burner" in str(err.value)
+    problem = hass.states.get("binary_sensor.test_stove_left_burner_problem")
+    assert problem.state == "on"
+    assert problem.attributes["reason"] == "shutoff_unconfirmed"

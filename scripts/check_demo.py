@@ -125,6 +125,19 @@ class Checker:
             return False
         print(f"check: [{self.elapsed()}] {entity_id} is {state}")
 
+        # The emulated flame sensor feeds the Flame entity: out, not unknown.
+        flame_id = entity_id.replace("switch.", "binary_sensor.").replace("_gas", "_flame")
+
+        def flame_state() -> tuple[bool, Any]:
+            status, body = self.get(f"/api/states/{flame_id}")
+            if status != 200 or not isinstance(body, dict):
+                return False, f"HTTP {status}"
+            return body.get("state") == "off", body.get("state")
+
+        if self.wait(f"{flame_id} to be off", flame_state) is None:
+            return False
+        print(f"check: [{self.elapsed()}] {flame_id} is off (flame sensor answers)")
+
         status, states = self.get("/api/states")
         if status == 200 and isinstance(states, list):
             prefix = entity_id.split(".", 1)[1].split("_left_")[0]

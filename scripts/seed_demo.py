@@ -55,7 +55,7 @@ TOKEN_CLIENT_NAME = "scripts/develop"
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
-def demo_entry(host: str, token: str, title: str) -> ConfigEntry:
+def demo_entry(host: str, token: str, title: str, sensor_host: str) -> ConfigEntry:
     """Build the config entry the config flow would create for the emulated stove."""
 
     def burner(burner_id: str, siid: int) -> dict[str, Any]:
@@ -71,6 +71,18 @@ def demo_entry(host: str, token: str, title: str) -> ConfigEntry:
         }
 
     settings = {"wiring": "series_nc", "pulse": 2.0}
+
+    def flame(siid: int) -> dict[str, Any]:
+        # The emulated flame sensor: burner i's thermocouple millivolts.
+        return {
+            "flame_source": "miot",
+            "flame_host": sensor_host,
+            "flame_token": token,
+            "flame_siid": siid,
+            "flame_piid": 1,
+            "flame_kind": "millivolts",
+        }
+
     return ConfigEntry(
         domain=DOMAIN,
         title=title,
@@ -82,8 +94,8 @@ def demo_entry(host: str, token: str, title: str) -> ConfigEntry:
         data={"name": title, "burners": [burner("left", 2), burner("right", 3)]},
         options={
             "burners": {
-                "left": {"name": "Left burner", **settings},
-                "right": {"name": "Right burner", **settings},
+                "left": {"name": "Left burner", **settings, **flame(2)},
+                "right": {"name": "Right burner", **settings, **flame(3)},
             }
         },
         discovery_keys=MappingProxyType({}),
@@ -91,7 +103,9 @@ def demo_entry(host: str, token: str, title: str) -> ConfigEntry:
     )
 
 
-async def seed_config_entry(hass: HomeAssistant, host: str, token: str, title: str) -> str:
+async def seed_config_entry(
+    hass: HomeAssistant, host: str, token: str, title: str, sensor_host: str
+) -> str:
     """Add the demo entry unless a gas_stove entry exists already."""
     store: Store[dict[str, Any]] = Store(
         hass, ENTRIES_VERSION, ENTRIES_KEY, minor_version=ENTRIES_MINOR
@@ -100,7 +114,7 @@ async def seed_config_entry(hass: HomeAssistant, host: str, token: str, title: s
     for entry in data["entries"]:
         if entry.get("domain") == DOMAIN:
             return f"config entry: kept existing {entry.get('title')!r} ({entry.get('entry_id')})"
-    entry = demo_entry(host, token, title)
+    entry = demo_entry(host, token, title, sensor_host)
     data["entries"].append(entry.as_dict())
     await store.async_save(data)
     return f"config entry: added {title!r} ({entry.entry_id}) -> relay {host}"
@@ -183,7 +197,11 @@ async def seed(args: argparse.Namespace) -> None:
     assert isinstance(provider, hass_auth.HassAuthProvider)
     await provider.async_initialize()
 
-    lines = [await seed_config_entry(hass, args.relay_host, args.relay_token, args.title)]
+    lines = [
+        await seed_config_entry(
+            hass, args.relay_host, args.relay_token, args.title, args.sensor_host
+        )
+    ]
     lines.append(await seed_onboarding(hass))
     text, user = await seed_user(hass, provider, args.username, args.password)
     lines.append(text)
@@ -202,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", required=True, help="Home Assistant config dir")
     parser.add_argument("--relay-host", default="127.0.0.2")
+    parser.add_argument("--sensor-host", default="127.0.0.3")
     parser.add_argument("--relay-token", required=True, help="32 hex digits")
     parser.add_argument("--title", default="Demo stove")
     parser.add_argument("--username", default="dev")

@@ -79,10 +79,16 @@ async def make_kitchen(hass: HomeAssistant, socket_enabled: None) -> AsyncIterat
         burners: int = 2,
         token: str = TOKEN,
         sensor: bool = False,
+        countdown_unit: float = 1.0,
         **params: Any,
     ) -> Kitchen:
         relay = EmulatedRelay(
-            next_address(), channels=burners, protocol=protocol, token=token, seed=7
+            next_address(),
+            channels=burners,
+            protocol=protocol,
+            token=token,
+            seed=7,
+            countdown_unit=countdown_unit,
         )
         await relay.start()
         stove = StoveModel(seed=7)

@@ -18,6 +18,7 @@ PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
     Platform.EVENT,
+    Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
 ]
@@ -64,8 +65,6 @@ async def _async_start(
     for watch in stove.watches.values():
         watch.async_start()
         entry.async_on_unload(watch.async_stop)
-    for burner in stove.burners.values():
-        await burner.async_start()
     entry.runtime_data = stove
 
     async def finish_pulses(_event: Event) -> None:
@@ -76,6 +75,13 @@ async def _async_start(
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, finish_pulses))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     _remove_stale_entities(hass, entry)
+    # After the entities exist, so that what happens at start (a hold
+    # asserted again, a shut-off completed, a timer that expired while Home
+    # Assistant was down) is seen by automations and the logbook.
+    for burner in stove.burners.values():
+        await burner.async_start()
+    for timer in stove.timers.values():
+        await timer.async_start()
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
 
 
@@ -100,6 +106,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) ->
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         stove = entry.runtime_data
+        await asyncio.gather(*(t.async_stop() for t in stove.timers.values()))
         await asyncio.gather(*(b.async_stop() for b in stove.burners.values()))
         release_connections(hass, stove)
     return unloaded

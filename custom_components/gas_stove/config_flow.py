@@ -34,21 +34,29 @@ from .const import (
     CONF_BACKEND,
     CONF_BURNER_ID,
     CONF_BURNERS,
+    CONF_COUNTDOWN_PIID,
+    CONF_COUNTDOWN_SIID,
+    CONF_DEFAULT_TIMER,
     CONF_FLAME_SOURCE,
+    CONF_MAX_RUNTIME,
     CONF_MODEL,
     CONF_PIID,
     CONF_PROTOCOL,
     CONF_PULSE,
     CONF_RELAY,
     CONF_SIID,
+    CONF_TIMER_WARNING,
     CONF_WIRING,
     DEFAULT_BURNER_NAMES,
+    DEFAULT_MAX_RUNTIME,
     DEFAULT_PIID,
     DEFAULT_PULSE,
     DEFAULT_SIID,
+    DEFAULT_TIMER_WARNING,
     DOMAIN,
     MAX_BURNERS,
     MAX_PULSE,
+    MAX_TIMER_MINUTES,
     MIN_PULSE,
     BurnerWiring,
     FlameSourceType,
@@ -57,7 +65,7 @@ from .const import (
 )
 from .flow_flame import FLAME_KEYS, FlameSteps, tuning_error, tuning_schema
 from .relay import MiioChannelAddress, MiioRelay, RelayRejected, RelayUnreachable
-from .stove import burner_config, burner_settings, channel_key
+from .stove import burner_config, burner_settings, channel_key, timer_settings
 from .validation import TOKEN_RE, valid_host
 
 PULSE_SELECTOR = NumberSelector(
@@ -73,6 +81,14 @@ WIRING_SELECTOR = SelectSelector(
     SelectSelectorConfig(options=[w.value for w in BurnerWiring], translation_key=CONF_WIRING)
 )
 TOKEN_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+
+
+def _minutes(maximum: int) -> NumberSelector:
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=0, max=maximum, step=1, unit_of_measurement="min", mode=NumberSelectorMode.BOX
+        )
+    )
 
 
 async def async_check_relay(
@@ -494,13 +510,38 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                     CONF_NAME: name,
                     CONF_WIRING: user_input[CONF_WIRING],
                     CONF_PULSE: float(user_input[CONF_PULSE]),
+                    CONF_DEFAULT_TIMER: int(user_input.get(CONF_DEFAULT_TIMER, 0)),
+                    CONF_MAX_RUNTIME: int(user_input.get(CONF_MAX_RUNTIME, DEFAULT_MAX_RUNTIME)),
+                    CONF_TIMER_WARNING: int(
+                        user_input.get(CONF_TIMER_WARNING, DEFAULT_TIMER_WARNING)
+                    ),
+                    CONF_COUNTDOWN_SIID: int(user_input.get(CONF_COUNTDOWN_SIID, 0)),
+                    CONF_COUNTDOWN_PIID: int(user_input.get(CONF_COUNTDOWN_PIID, 0)),
                 }
                 return await self.async_step_flame()
+        timers = timer_settings(config := burner_config(self.config_entry, self._burner_id))
         schema = vol.Schema(
             {
                 vol.Required(CONF_NAME, default=current.name): str,
                 vol.Required(CONF_WIRING, default=current.wiring.value): WIRING_SELECTOR,
                 vol.Required(CONF_PULSE, default=current.pulse): PULSE_SELECTOR,
+                vol.Required(CONF_DEFAULT_TIMER, default=timers.default_minutes): _minutes(
+                    MAX_TIMER_MINUTES
+                ),
+                vol.Required(CONF_MAX_RUNTIME, default=timers.max_runtime_minutes): _minutes(
+                    24 * 60
+                ),
+                vol.Required(CONF_TIMER_WARNING, default=timers.warning_seconds): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0, max=600, step=5, unit_of_measurement="s", mode=NumberSelectorMode.BOX
+                    )
+                ),
+                vol.Required(
+                    CONF_COUNTDOWN_SIID, default=int(config.get(CONF_COUNTDOWN_SIID) or 0)
+                ): vol.All(vol.Coerce(int), vol.Range(min=0, max=99)),
+                vol.Required(
+                    CONF_COUNTDOWN_PIID, default=int(config.get(CONF_COUNTDOWN_PIID) or 0)
+                ): vol.All(vol.Coerce(int), vol.Range(min=0, max=99)),
             }
         )
         return self.async_show_form(

@@ -126,3 +126,16 @@ class StoveEvent(StrEnum):
     FLAME_OFF = "flame_off"
     SHUT_OFF = "shut_off"
     SHUTOFF_FAILED = "shutoff_failed"
+    TIMER_WARNING = "timer_warning"
+    TIMER_EXPIRED = "timer_expired"
+
+
+CONF_DEFAULT_TIMER: Final = "default_timer"
+CONF_MAX_RUNTIME: Final = "max_runtime"
+CONF_TIMER_WARNING: Final = "timer_warning"
+CONF_COUNTDOWN_SIID: Final = "countdown_siid"
+CONF_COUNTDOWN_PIID: Final = "countdown_piid"
+
+MAX_TIMER_MINUTES: Final = 480
+DEFAULT_MAX_RUNTIME: Final = 120  # minutes of continuous flame; 0 = off
+DEFAULT_TIMER_WARNING: Final = 60  # seconds before the deadline

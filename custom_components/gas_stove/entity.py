@@ -41,6 +41,7 @@ class BurnerEntity(Entity):
         self.entity_description = description
         self.burner = burner
         self.watch = entry.runtime_data.watches[burner.burner_id]
+        self.timer = entry.runtime_data.timers[burner.burner_id]
         self._attr_unique_id = f"{entry.entry_id}_{burner.burner_id}_{description.key}"
         entry.runtime_data.unique_ids.add(self._attr_unique_id)
         self._attr_translation_placeholders = {"burner": burner.settings.name}
@@ -51,6 +52,7 @@ class BurnerEntity(Entity):
         await super().async_added_to_hass()
         self.async_on_remove(self.burner.async_add_listener(self.async_write_ha_state))
         self.async_on_remove(self.watch.async_add_listener(self.async_write_ha_state))
+        self.async_on_remove(self.timer.async_add_listener(self.async_write_ha_state))
 
     @property
     def available(self) -> bool:

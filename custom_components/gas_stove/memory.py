@@ -88,8 +88,20 @@ class BurnerMemory:
         return SavedBurner.from_dict(self._data.get(burner_id, {}))
 
     async def async_put(self, burner_id: str, saved: SavedBurner) -> None:
-        """Replace one burner's saved state and write it now."""
-        self._data[burner_id] = saved.as_dict()
+        """Replace one burner's saved safety state and write it now."""
+        await self.async_update(burner_id, saved.as_dict())
+
+    def get_extra(self, burner_id: str, key: str) -> datetime | None:
+        """Return a timestamp kept for another part of the burner (timers)."""
+        return _parse(self._data.get(burner_id, {}).get(key))
+
+    async def async_put_extra(self, burner_id: str, key: str, value: datetime | None) -> None:
+        """Keep such a timestamp; written now."""
+        await self.async_update(burner_id, {key: _iso(value)})
+
+    async def async_update(self, burner_id: str, changes: dict[str, Any]) -> None:
+        """Merge keys into one burner's record and write it now."""
+        self._data.setdefault(burner_id, {}).update(changes)
         await self._store.async_save(self._data)
 
     async def async_remove(self) -> None:

@@ -394,6 +394,42 @@ class MiioRelay:
                 raise last
             await asyncio.sleep(RETRY_PAUSE)
 
+    def _set_value_sync(self, address: MiioChannelAddress, value: Any, give_up: float) -> None:
+        reply = self._send(
+            "set_properties",
+            [
+                {
+                    "did": f"{address.siid}-{address.piid}",
+                    "siid": address.siid,
+                    "piid": address.piid,
+                    "value": value,
+                }
+            ],
+            budget=give_up - time.monotonic(),
+        )
+        try:
+            codes = [int(item.get("code", 0)) for item in reply]
+        except (AttributeError, TypeError, ValueError) as err:
+            raise RelayUnreachable(f"unexpected reply {reply!r:.80}") from err
+        for code in codes:
+            if code != 0:
+                raise RelayRejected(code)
+
+    async def async_set_value(
+        self, address: MiioChannelAddress, value: Any, *, deadline: float = 3.0
+    ) -> None:
+        """Write one MIoT property (e.g. a countdown), retried until acknowledged."""
+        give_up = time.monotonic() + deadline
+        while True:
+            try:
+                await self._call(self._set_value_sync, address, value, give_up)
+            except RelayUnreachable:
+                if time.monotonic() + RETRY_PAUSE >= give_up:
+                    raise
+                await asyncio.sleep(RETRY_PAUSE)
+            else:
+                return
+
 
 Listener = Callable[[], None]
 

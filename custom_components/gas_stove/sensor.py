@@ -21,6 +21,7 @@ from homeassistant.util import dt as dt_util
 from .const import ShutOffReason
 from .entity import BurnerEntity
 from .stove import GasStoveConfigEntry
+from .timer import BurnerTimer
 from .watch import BurnerWatch
 
 PARALLEL_UPDATES = 0
@@ -33,6 +34,7 @@ class BurnerSensorDescription(SensorEntityDescription):
     """How a burner sensor reads its watch."""
 
     value_fn: Callable[[BurnerWatch], float | str | None]
+    timestamp_fn: Callable[[BurnerTimer], datetime | None] | None = None
     attributes_fn: Callable[[BurnerWatch], Mapping[str, Any] | None] = lambda _watch: None
     needs_flame: bool = False
 
@@ -62,6 +64,13 @@ SENSORS: tuple[BurnerSensorDescription, ...] = (
             {"started_at": watch.flame_since.isoformat()} if watch.flame_since else None
         ),
         needs_flame=True,
+    ),
+    BurnerSensorDescription(
+        key="shut_off_at",
+        translation_key="shut_off_at",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda watch: None,
+        timestamp_fn=lambda timer: timer.deadline,
     ),
     BurnerSensorDescription(
         key="last_shut_off",
@@ -118,8 +127,10 @@ class BurnerSensor(BurnerEntity, SensorEntity):
         return True
 
     @property
-    def native_value(self) -> float | str | None:
-        """Read from the watch."""
+    def native_value(self) -> float | str | datetime | None:
+        """Read from the watch (or the timer)."""
+        if self.entity_description.timestamp_fn is not None:
+            return self.entity_description.timestamp_fn(self.timer)
         return self.entity_description.value_fn(self.watch)
 
     @property

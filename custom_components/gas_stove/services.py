@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, callback
@@ -12,19 +14,44 @@ from homeassistant.helpers.service import async_extract_referenced_entity_ids
 import voluptuous as vol
 
 from .burner import Burner
-from .const import DOMAIN, ShutOffReason
+from .const import DOMAIN, MAX_TIMER_MINUTES, ShutOffReason
 from .relay import RelayError
 from .stove import GasStoveConfigEntry
+from .timer import BurnerTimer
 
 SERVICE_SHUT_OFF = "shut_off"
+SERVICE_SET_TIMER = "set_timer"
+SERVICE_CANCEL_TIMER = "cancel_timer"
+ATTR_DURATION = "duration"
 
-TARGET_SCHEMA = vol.Schema(
-    {
-        vol.Optional("entity_id"): cv.comp_entity_ids,
-        vol.Optional("device_id"): vol.All(cv.ensure_list, [cv.string]),
-        vol.Optional("area_id"): vol.All(cv.ensure_list, [cv.string]),
-    }
-)
+TARGET_FIELDS: dict[vol.Marker, Any] = {
+    vol.Optional("entity_id"): cv.comp_entity_ids,
+    vol.Optional("device_id"): vol.All(cv.ensure_list, [cv.string]),
+    vol.Optional("area_id"): vol.All(cv.ensure_list, [cv.string]),
+}
+TARGET_SCHEMA = vol.Schema(TARGET_FIELDS)
+# Any duration form is accepted here; its range is checked below so that a
+# person gets a translated message, not a schema error.
+SET_TIMER_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Required(ATTR_DURATION): object})
+
+
+def _duration(value: Any) -> timedelta:
+    try:
+        duration: timedelta = cv.time_period(value)
+    except vol.Invalid as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="timer_duration_invalid",
+            translation_placeholders={"value": str(value)[:40]},
+        ) from err
+    minutes = duration.total_seconds() / 60
+    if minutes <= 0 or minutes > MAX_TIMER_MINUTES:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="timer_out_of_range",
+            translation_placeholders={"minutes": f"{minutes:g}", "max": str(MAX_TIMER_MINUTES)},
+        )
+    return duration
 
 
 def burners_of_call(hass: HomeAssistant, call: ServiceCall) -> list[Burner]:
@@ -79,3 +106,26 @@ def async_setup_services(hass: HomeAssistant) -> None:
             )
 
     hass.services.async_register(DOMAIN, SERVICE_SHUT_OFF, shut_off, schema=TARGET_SCHEMA)
+
+    async def set_timer(call: ServiceCall) -> None:
+        duration = _duration(call.data[ATTR_DURATION])
+        for burner in burners_of_call(hass, call):
+            await _timer_of(hass, burner).async_set(duration)
+
+    async def cancel_timer(call: ServiceCall) -> None:
+        for burner in burners_of_call(hass, call):
+            await _timer_of(hass, burner).async_cancel()
+
+    hass.services.async_register(DOMAIN, SERVICE_SET_TIMER, set_timer, schema=SET_TIMER_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_CANCEL_TIMER, cancel_timer, schema=TARGET_SCHEMA)
+
+
+def _timer_of(hass: HomeAssistant, burner: Burner) -> BurnerTimer:
+    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
+        stove = entry.runtime_data
+        if stove.burners.get(burner.burner_id) is burner:
+            timer: BurnerTimer = stove.timers[burner.burner_id]
+            return timer
+    raise ServiceValidationError(  # pragma: no cover - burners come from loaded entries
+        translation_domain=DOMAIN, translation_key="no_burner_targeted"
+    )

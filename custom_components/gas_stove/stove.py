@@ -14,7 +14,10 @@ from .const import (
     CONF_BACKEND,
     CONF_BURNER_ID,
     CONF_BURNERS,
+    CONF_COUNTDOWN_PIID,
+    CONF_COUNTDOWN_SIID,
     CONF_DEBOUNCE,
+    CONF_DEFAULT_TIMER,
     CONF_FLAME_ENTITY,
     CONF_FLAME_HOST,
     CONF_FLAME_KIND,
@@ -22,6 +25,7 @@ from .const import (
     CONF_FLAME_SIID,
     CONF_FLAME_SOURCE,
     CONF_FLAME_TOKEN,
+    CONF_MAX_RUNTIME,
     CONF_MODEL,
     CONF_OFF_MV,
     CONF_OFF_TEMP,
@@ -32,9 +36,11 @@ from .const import (
     CONF_PULSE,
     CONF_RISE_RATE,
     CONF_SIID,
+    CONF_TIMER_WARNING,
     CONF_VERIFY_WINDOW,
     CONF_WIRING,
     DEFAULT_DEBOUNCE,
+    DEFAULT_MAX_RUNTIME,
     DEFAULT_OFF_MV,
     DEFAULT_OFF_TEMP,
     DEFAULT_ON_MV,
@@ -43,6 +49,7 @@ from .const import (
     DEFAULT_PULSE,
     DEFAULT_RISE_RATE,
     DEFAULT_SIID,
+    DEFAULT_TIMER_WARNING,
     DEFAULT_VERIFY_WINDOW,
     DEFAULT_VERIFY_WINDOW_TEMPERATURE,
     BurnerWiring,
@@ -61,6 +68,7 @@ from .relay import (
     RelayChannel,
     miio_pool,
 )
+from .timer import BurnerTimer, CountdownBackstop, TimerSettings
 from .watch import BurnerWatch
 
 
@@ -72,6 +80,7 @@ class GasStoveData:
     memory: BurnerMemory
     burners: dict[str, Burner] = field(default_factory=dict)
     watches: dict[str, BurnerWatch] = field(default_factory=dict)
+    timers: dict[str, BurnerTimer] = field(default_factory=dict)
     connections: dict[str, MiioRelay] = field(default_factory=dict)
     coordinators: dict[str, MiioRelayCoordinator] = field(default_factory=dict)
     flame_coordinators: dict[str, MiotFlameCoordinator] = field(default_factory=dict)
@@ -232,7 +241,44 @@ def build_stove(hass: HomeAssistant, entry: ConfigEntry) -> GasStoveData:
                 c.async_watch(key, watching)
 
         stove.burners[settings.burner_id] = burner
-        stove.watches[settings.burner_id] = BurnerWatch(
-            hass, entry.entry_id, burner, detector, verify_window(config), hook
+        watch = BurnerWatch(hass, entry.entry_id, burner, detector, verify_window(config), hook)
+        stove.watches[settings.burner_id] = watch
+        stove.timers[settings.burner_id] = BurnerTimer(
+            hass,
+            burner,
+            watch,
+            stove.memory,
+            timer_settings(config),
+            _backstop(stove, raw, config, settings),
         )
     return stove
+
+
+def timer_settings(config: dict[str, Any]) -> TimerSettings:
+    """Default timer, maximum burn time and warning lead of a burner."""
+    return TimerSettings(
+        default_minutes=int(config.get(CONF_DEFAULT_TIMER, 0)),
+        max_runtime_minutes=int(config.get(CONF_MAX_RUNTIME, DEFAULT_MAX_RUNTIME)),
+        warning_seconds=int(config.get(CONF_TIMER_WARNING, DEFAULT_TIMER_WARNING)),
+        verify_window=verify_window(config),
+    )
+
+
+def _backstop(
+    stove: GasStoveData,
+    raw: dict[str, Any],
+    config: dict[str, Any],
+    settings: BurnerSettings,
+) -> CountdownBackstop | None:
+    """An on-device countdown, where the wiring makes "off" the cut."""
+    siid = int(config.get(CONF_COUNTDOWN_SIID) or 0)
+    piid = int(config.get(CONF_COUNTDOWN_PIID) or 0)
+    if (
+        not siid
+        or not piid
+        or settings.wiring is not BurnerWiring.SERIES_NO
+        or raw[CONF_BACKEND] != RelayBackend.MIIO
+        or raw.get(CONF_PROTOCOL, MiioProtocol.MIOT) != MiioProtocol.MIOT
+    ):
+        return None
+    return CountdownBackstop(stove.connections[raw[CONF_HOST]], MiioChannelAddress(siid, piid))

@@ -120,6 +120,11 @@ class BurnerWatch:
         return lambda: self._event_listeners.remove(listener)
 
     @callback
+    def fire(self, event: StoveEvent, data: dict[str, Any]) -> None:
+        """Fire a stove event (also used by the timers)."""
+        self._fire(event, data)
+
+    @callback
     def _fire(self, event: StoveEvent, data: dict[str, Any]) -> None:
         _LOGGER.debug("%s: %s %s", self.burner.settings.name, event, data)
         for listener in list(self._event_listeners):

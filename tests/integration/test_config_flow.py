@@ -249,6 +249,12 @@ async def test_options_flow(hass: HomeAssistant, kitchen: Kitchen) -> None:
         "wiring": "series_nc",
         "pulse": 3.0,
         "flame_source": "none",
+        # The timer settings, at their defaults.
+        "default_timer": 0,
+        "max_runtime": 120,
+        "timer_warning": 60,
+        "countdown_siid": 0,
+        "countdown_piid": 0,
     }
     # The entry reloaded with the new name; the entity keeps its unique id.
     state = hass.states.get("switch.test_stove_right_burner_gas")

@@ -1,0 +1,336 @@
+"""Timed shut-off and maximum burn time of one burner, free of entity code.
+
+A timer is a wall-clock deadline, persisted the moment it is set, scheduled
+on Home Assistant's clock (not on any poll) and resumed after a restart. A
+deadline that passed while Home Assistant was down is carried out at start,
+late, and says by how much. A manual shut-off or a confirmed flame-out ends
+the timer; lighting again never brings an old one back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+import logging
+import math
+from typing import Any
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.util import dt as dt_util
+
+from .burner import Burner
+from .const import ShutOffReason, StoveEvent
+from .memory import BurnerMemory
+from .relay import MiioChannelAddress, MiioRelay, RelayError
+from .watch import BurnerWatch
+
+_LOGGER = logging.getLogger(__name__)
+
+DEADLINE_KEY = "timer_deadline"
+RUNTIME_KEY = "runtime_since"
+# Back-off between shut-off attempts when the relay does not answer.
+EXPIRY_RETRY = (2.0, 5.0, 10.0)
+# The on-device countdown fires this much after our own deadline, so that
+# while Home Assistant runs it is always cancelled before it could fire.
+BACKSTOP_GRACE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class TimerSettings:
+    """Per burner: default timer, maximum burn time, warning lead (options)."""
+
+    default_minutes: int = 0
+    max_runtime_minutes: int = 0
+    warning_seconds: int = 60
+    verify_window: float = 15.0
+
+
+class CountdownBackstop:
+    """A relay's own off-delay, mirrored from our deadline (series_no only).
+
+    With series_no wiring "off" is the cut, so a countdown that switches the
+    channel off cuts the burner even with Home Assistant down.
+    """
+
+    def __init__(self, relay: MiioRelay, address: MiioChannelAddress) -> None:
+        """Use the countdown property of the burner's relay channel."""
+        self.relay = relay
+        self.address = address
+
+    async def async_arm(self, deadline: datetime) -> None:
+        """Mirror `deadline` (plus a grace) onto the device."""
+        seconds = math.ceil((deadline - dt_util.utcnow()).total_seconds()) + BACKSTOP_GRACE
+        await self._async_set(max(seconds, 1))
+
+    async def async_disarm(self) -> None:
+        """Cancel the on-device countdown."""
+        await self._async_set(0)
+
+    async def _async_set(self, seconds: int) -> None:
+        try:
+            await self.relay.async_set_value(self.address, seconds)
+        except RelayError as err:
+            # Only the backstop is missing; our own timer still runs.
+            _LOGGER.warning("%s: on-device countdown not set: %s", self.relay.host, err)
+
+
+class BurnerTimer:
+    """The shut-off timer and the maximum burn time of one burner."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        burner: Burner,
+        watch: BurnerWatch,
+        memory: BurnerMemory,
+        settings: TimerSettings,
+        backstop: CountdownBackstop | None = None,
+    ) -> None:
+        """Nothing is scheduled until `async_start`."""
+        self.hass = hass
+        self.burner = burner
+        self.watch = watch
+        self.settings = settings
+        self.backstop = backstop
+        self._memory = memory
+        self.deadline: datetime | None = None
+        self.runtime_since: datetime | None = None
+        self._cancel_deadline: CALLBACK_TYPE | None = None
+        self._cancel_warning: CALLBACK_TYPE | None = None
+        self._cancel_runtime: CALLBACK_TYPE | None = None
+        self._unsubs: list[CALLBACK_TYPE] = []
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._was_enabled: bool | None = None
+
+    # --- life cycle ------------------------------------------------------
+
+    async def async_start(self) -> None:
+        """Resume a stored deadline, or carry out one that passed meanwhile."""
+        burner_id = self.burner.burner_id
+        self._unsubs.append(self.burner.async_add_cut_listener(self._cut_done))
+        self._unsubs.append(self.watch.async_add_event_listener(self._event))
+        self._unsubs.append(self.burner.async_add_listener(self._burner_changed))
+        self.runtime_since = self._memory.get_extra(burner_id, RUNTIME_KEY)
+        if self.watch.flame is None:
+            self._was_enabled = self.burner.relay_cut is False
+            if self._was_enabled and self.runtime_since is None:
+                await self._async_set_runtime_since(dt_util.utcnow())
+        elif self.watch.flame.state is not True:
+            # Lit before the restart but not now: that session is over.
+            await self._async_set_runtime_since(None)
+        self._schedule_runtime()
+        deadline = self._memory.get_extra(burner_id, DEADLINE_KEY)
+        if deadline is None:
+            return
+        late = (dt_util.utcnow() - deadline).total_seconds()
+        if late < 0:
+            await self._async_arm(deadline)
+            return
+        # The deadline passed while Home Assistant was down.
+        await self._async_store_deadline(None)
+        flame = self.watch.flame.state if self.watch.flame else None
+        self.watch.fire(
+            StoveEvent.TIMER_EXPIRED,
+            {"late_seconds": round(late, 1), "shut_off": flame is not False},
+        )
+        if flame is not False:
+            self._spawn(self._async_shut_off(ShutOffReason.TIMER, dt_util.utcnow()))
+
+    async def async_stop(self) -> None:
+        """Unload: unschedule; the deadline (and the backstop) stay."""
+        for unsub in self._unsubs:
+            unsub()
+        self._unsubs.clear()
+        self._unschedule()
+        if self._cancel_runtime:
+            self._cancel_runtime()
+            self._cancel_runtime = None
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    @callback
+    def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Be told when the deadline changes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    @property
+    def remaining(self) -> timedelta | None:
+        """Time left, None when no timer runs."""
+        if self.deadline is None:
+            return None
+        return max(self.deadline - dt_util.utcnow(), timedelta(0))
+
+    # --- the shut-off timer -------------------------------------------------
+
+    async def async_set(self, duration: timedelta) -> None:
+        """Start or replace the countdown."""
+        await self._async_arm(dt_util.utcnow() + duration)
+
+    async def async_cancel(self) -> None:
+        """Cancel the countdown (and the on-device backstop)."""
+        if self.deadline is None:
+            return
+        self._unschedule()
+        await self._async_store_deadline(None)
+        if self.backstop is not None:
+            await self.backstop.async_disarm()
+
+    async def _async_arm(self, deadline: datetime) -> None:
+        self._unschedule()
+        # Persisted first: a restart a moment later still knows it.
+        await self._async_store_deadline(deadline)
+        self._cancel_deadline = async_track_point_in_utc_time(self.hass, self._expired, deadline)
+        warn_at = deadline - timedelta(seconds=self.settings.warning_seconds)
+        if self.settings.warning_seconds > 0 and warn_at > dt_util.utcnow():
+            self._cancel_warning = async_track_point_in_utc_time(self.hass, self._warn, warn_at)
+        if self.backstop is not None:
+            await self.backstop.async_arm(deadline)
+
+    @callback
+    def _unschedule(self) -> None:
+        for cancel in (self._cancel_deadline, self._cancel_warning):
+            if cancel:
+                cancel()
+        self._cancel_deadline = self._cancel_warning = None
+
+    @callback
+    def _warn(self, _now: datetime) -> None:
+        self._cancel_warning = None
+        remaining = self.remaining
+        self.watch.fire(
+            StoveEvent.TIMER_WARNING,
+            {
+                "seconds_left": round(remaining.total_seconds()) if remaining else 0,
+                "deadline": self.deadline.isoformat() if self.deadline else None,
+            },
+        )
+
+    @callback
+    def _expired(self, now: datetime) -> None:
+        self._cancel_deadline = None
+        deadline = self.deadline or now
+        late = max((dt_util.utcnow() - deadline).total_seconds(), 0.0)
+        self.watch.fire(
+            StoveEvent.TIMER_EXPIRED, {"late_seconds": round(late, 1), "shut_off": True}
+        )
+        self._spawn(self._async_expire(deadline))
+
+    async def _async_expire(self, deadline: datetime) -> None:
+        await self._async_store_deadline(None)
+        if self.backstop is not None:
+            # Ours fires first; the device's must not cut again after the
+            # pulse has returned the burner to rest.
+            await self.backstop.async_disarm()
+        await self._async_shut_off(ShutOffReason.TIMER, deadline)
+
+    async def _async_store_deadline(self, deadline: datetime | None) -> None:
+        self.deadline = deadline
+        await self._memory.async_put_extra(self.burner.burner_id, DEADLINE_KEY, deadline)
+        self._notify()
+
+    # --- retries --------------------------------------------------------------
+
+    async def _async_shut_off(self, reason: ShutOffReason, due: datetime) -> None:
+        """Shut off, retrying until the deadline plus the verification window.
+
+        Each failed attempt already raises the Problem state and a repair
+        issue (burner.failed_shutoff); nothing here fails silently.
+        """
+        give_up = max(due, dt_util.utcnow()) + timedelta(seconds=self.settings.verify_window)
+        for attempt in range(100):
+            try:
+                await self.burner.async_shut_off(reason)
+            except RelayError as err:
+                pause = EXPIRY_RETRY[min(attempt, len(EXPIRY_RETRY) - 1)]
+                if dt_util.utcnow() + timedelta(seconds=pause) > give_up:
+                    _LOGGER.error(
+                        "%s: %s shut-off could not be carried out: %s",
+                        self.burner.settings.name,
+                        reason,
+                        err,
+                    )
+                    return
+                await asyncio.sleep(pause)
+            else:
+                return
+
+    @callback
+    def _spawn(self, job: Coroutine[Any, Any, None]) -> None:
+        task = self.hass.async_create_task(job)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- what ends or starts a timer -------------------------------------------
+
+    @callback
+    def _cut_done(self, reason: ShutOffReason, requested_at: datetime, confirmed: bool) -> None:
+        if confirmed and self.deadline is not None:
+            # The burner is off: the timer has nothing left to do.
+            self._spawn(self.async_cancel())
+
+    @callback
+    def _event(self, event: StoveEvent, data: dict[str, Any]) -> None:
+        if event is StoveEvent.FLAME_OFF:
+            if self.deadline is not None:
+                self._spawn(self.async_cancel())
+            self._spawn(self._async_set_runtime_since(None))
+        elif event is StoveEvent.FLAME_ON:
+            self._spawn(self._async_set_runtime_since(dt_util.utcnow()))
+            if self.deadline is None and self.settings.default_minutes > 0:
+                self._spawn(self.async_set(timedelta(minutes=self.settings.default_minutes)))
+
+    # --- maximum burn time ------------------------------------------------------
+
+    @callback
+    def _burner_changed(self) -> None:
+        if self.watch.flame is not None:
+            return
+        # Without a flame source the burn time counts from the moment the
+        # gas path was enabled (the relay seen at rest).
+        enabled = self.burner.relay_cut is False
+        if enabled and self._was_enabled is False:
+            self._spawn(self._async_set_runtime_since(dt_util.utcnow()))
+        elif self.burner.relay_cut and self._was_enabled:
+            self._spawn(self._async_set_runtime_since(None))
+        if self.burner.relay_cut is not None:
+            self._was_enabled = enabled
+
+    async def _async_set_runtime_since(self, since: datetime | None) -> None:
+        if since == self.runtime_since:
+            return
+        self.runtime_since = since
+        await self._memory.async_put_extra(self.burner.burner_id, RUNTIME_KEY, since)
+        self._schedule_runtime()
+
+    @callback
+    def _schedule_runtime(self) -> None:
+        if self._cancel_runtime:
+            self._cancel_runtime()
+            self._cancel_runtime = None
+        if self.runtime_since is None or self.settings.max_runtime_minutes <= 0:
+            return
+        limit = self.runtime_since + timedelta(minutes=self.settings.max_runtime_minutes)
+        self._cancel_runtime = async_track_point_in_utc_time(
+            self.hass, self._runtime_exceeded, limit
+        )
+
+    @callback
+    def _runtime_exceeded(self, now: datetime) -> None:
+        self._cancel_runtime = None
+        _LOGGER.warning(
+            "%s: burning for %s min; shutting off",
+            self.burner.settings.name,
+            self.settings.max_runtime_minutes,
+        )
+        self._spawn(self._async_shut_off(ShutOffReason.MAX_RUNTIME, now))

@@ -293,6 +293,13 @@ async def test_default_timer_and_max_burn_time_follow_the_flame(
     assert log.last("shut_off")["reason"] == "max_runtime"
     assert log.last("shut_off")["verified"] is True
     assert hass.states.get(TIMER).state == "0"
+    # A new session with a timer; the flame goes out by itself: timer over.
+    hass.states.async_set("binary_sensor.uv_flame", STATE_ON)
+    await hass.async_block_till_done()
+    assert hass.states.get(TIMER).state == "15"
+    hass.states.async_set("binary_sensor.uv_flame", STATE_OFF)
+    await hass.async_block_till_done()
+    assert hass.states.get(TIMER).state == "0"
 
 
 async def test_max_burn_time_without_flame_source(hass: HomeAssistant, kitchen: Kitchen) -> None:

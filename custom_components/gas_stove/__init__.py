@@ -108,6 +108,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) ->
         stove = entry.runtime_data
         await asyncio.gather(*(t.async_stop() for t in stove.timers.values()))
         await asyncio.gather(*(b.async_stop() for b in stove.burners.values()))
+        for burner in stove.burners.values():
+            burner.relay.async_stop()
         release_connections(hass, stove)
     return unloaded
 

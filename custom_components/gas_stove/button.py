@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .burner import Burner
 from .const import ShutOffReason
 from .entity import BurnerEntity, relay_errors
 from .stove import GasStoveConfigEntry
@@ -13,6 +17,11 @@ from .stove import GasStoveConfigEntry
 PARALLEL_UPDATES = 0
 
 SHUT_OFF = ButtonEntityDescription(key="shut_off", translation_key="shut_off")
+COMMISSIONING = ButtonEntityDescription(
+    key="commissioning",
+    translation_key="commissioning",
+    entity_category=EntityCategory.CONFIG,
+)
 
 
 async def async_setup_entry(
@@ -21,8 +30,10 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """One shut-off button per burner."""
+    burners = entry.runtime_data.burners.values()
     async_add_entities(
-        ShutOffButton(entry, burner, SHUT_OFF) for burner in entry.runtime_data.burners.values()
+        [ShutOffButton(entry, burner, SHUT_OFF) for burner in burners]
+        + [CommissioningButton(entry, burner, COMMISSIONING) for burner in burners]
     )
 
 
@@ -33,3 +44,36 @@ class ShutOffButton(BurnerEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Cut the flame."""
         await self.burner.async_shut_off(ShutOffReason.BUTTON)
+
+
+class CommissioningButton(BurnerEntity, ButtonEntity):
+    """A supervised test cut with a report (see commissioning.py)."""
+
+    def __init__(
+        self, entry: GasStoveConfigEntry, burner: Burner, description: ButtonEntityDescription
+    ) -> None:
+        """Bind the burner's commissioning test."""
+        super().__init__(entry, burner, description)
+        self.test = entry.runtime_data.commissioning[burner.burner_id]
+
+    async def async_added_to_hass(self) -> None:
+        """Show the last result; follow the test's steps."""
+        await super().async_added_to_hass()
+        self.test.load()
+        self.async_on_remove(self.test.async_add_listener(self.async_write_ha_state))
+        self.async_on_remove(self.test.async_stop)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Step, result, measured seconds and date of the last test."""
+        return {
+            "step": self.test.step,
+            "result": self.test.result,
+            "seconds": self.test.seconds,
+            "tested_at": self.test.tested_at.isoformat() if self.test.tested_at else None,
+        }
+
+    @relay_errors
+    async def async_press(self) -> None:
+        """Start the test or take its next step."""
+        await self.test.async_press()

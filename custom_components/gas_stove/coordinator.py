@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
@@ -108,7 +108,14 @@ class MiioRelayChannel(RelayChannel):
         self.address = address
         if address not in coordinator.addresses:
             coordinator.addresses.append(address)
-        coordinator.async_add_listener(self.async_notify)
+        self._unsub: CALLBACK_TYPE | None = coordinator.async_add_listener(self.async_notify)
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop listening: an unloaded stove must not keep the poll alive."""
+        if self._unsub:
+            self._unsub()
+            self._unsub = None
 
     @property
     def key(self) -> str:

@@ -91,6 +91,10 @@ class BurnerMemory:
         """Replace one burner's saved safety state and write it now."""
         await self.async_update(burner_id, saved.as_dict())
 
+    def get_record(self, burner_id: str) -> dict[str, Any]:
+        """Return everything stored for one burner (read-only use)."""
+        return dict(self._data.get(burner_id, {}))
+
     def get_extra(self, burner_id: str, key: str) -> datetime | None:
         """Return a timestamp kept for another part of the burner (timers)."""
         return _parse(self._data.get(burner_id, {}).get(key))

@@ -477,6 +477,10 @@ class RelayChannel(ABC):
         for listener in list(self._listeners):
             listener()
 
+    @abstractmethod
+    def async_stop(self) -> None:
+        """Stop following the relay (unload)."""
+
 
 class EntityRelayChannel(RelayChannel):
     """Any switch entity Home Assistant already controls, used as the relay."""

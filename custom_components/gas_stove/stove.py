@@ -10,6 +10,7 @@ from homeassistant.const import CONF_ENTITY_ID, CONF_HOST, CONF_NAME, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 
 from .burner import Burner, BurnerSettings
+from .commissioning import CommissioningTest
 from .const import (
     CONF_BACKEND,
     CONF_BURNER_ID,
@@ -81,6 +82,7 @@ class GasStoveData:
     burners: dict[str, Burner] = field(default_factory=dict)
     watches: dict[str, BurnerWatch] = field(default_factory=dict)
     timers: dict[str, BurnerTimer] = field(default_factory=dict)
+    commissioning: dict[str, CommissioningTest] = field(default_factory=dict)
     connections: dict[str, MiioRelay] = field(default_factory=dict)
     coordinators: dict[str, MiioRelayCoordinator] = field(default_factory=dict)
     flame_coordinators: dict[str, MiotFlameCoordinator] = field(default_factory=dict)
@@ -243,6 +245,9 @@ def build_stove(hass: HomeAssistant, entry: ConfigEntry) -> GasStoveData:
         stove.burners[settings.burner_id] = burner
         watch = BurnerWatch(hass, entry.entry_id, burner, detector, verify_window(config), hook)
         stove.watches[settings.burner_id] = watch
+        stove.commissioning[settings.burner_id] = CommissioningTest(
+            hass, entry.entry_id, burner, watch, stove.memory
+        )
         stove.timers[settings.burner_id] = BurnerTimer(
             hass,
             burner,

@@ -82,6 +82,9 @@ async def _async_start(
         await burner.async_start()
     for timer in stove.timers.values():
         await timer.async_start()
+    if stove.kitchen is not None:
+        stove.kitchen.async_start()
+        entry.async_on_unload(stove.kitchen.async_stop)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
 
 

@@ -31,16 +31,28 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from .const import (
+    CONF_ABSENCE_MINUTES,
     CONF_BACKEND,
     CONF_BURNER_ID,
     CONF_BURNERS,
     CONF_COUNTDOWN_PIID,
     CONF_COUNTDOWN_SIID,
     CONF_DEFAULT_TIMER,
+    CONF_EMERGENCY_HOOD,
+    CONF_EMERGENCY_HOOD_GAS,
+    CONF_EMERGENCY_SENSORS,
     CONF_FLAME_SOURCE,
+    CONF_GRACE_MINUTES,
+    CONF_HOOD_DELAY,
+    CONF_HOOD_ENTITY,
+    CONF_HOOD_PERCENTAGE,
+    CONF_HOOD_PRESET,
+    CONF_HOOD_RUN_ON,
+    CONF_KITCHEN,
     CONF_MAX_RUNTIME,
     CONF_MODEL,
     CONF_PIID,
+    CONF_PRESENCE_ENTITIES,
     CONF_PROTOCOL,
     CONF_PULSE,
     CONF_RELAY,
@@ -65,7 +77,13 @@ from .const import (
 )
 from .flow_flame import FLAME_KEYS, FlameSteps, tuning_error, tuning_schema
 from .relay import MiioChannelAddress, MiioRelay, RelayRejected, RelayUnreachable
-from .stove import burner_config, burner_settings, channel_key, timer_settings
+from .stove import (
+    burner_config,
+    burner_settings,
+    channel_key,
+    kitchen_settings,
+    timer_settings,
+)
 from .validation import TOKEN_RE, valid_host
 
 PULSE_SELECTOR = NumberSelector(
@@ -461,6 +479,14 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
         self._changes: dict[str, Any] = {}
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """A burner's settings, or one of the stove-level guards."""
+        return self.async_show_menu(
+            step_id="init", menu_options=["burner_select", "hood", "emergency", "unattended"]
+        )
+
+    async def async_step_burner_select(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Pick the burner (skipped when the stove has only one)."""
         burners = self.config_entry.data[CONF_BURNERS]
         if len(burners) == 1:
@@ -476,7 +502,7 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
             for b in burners
         ]
         return self.async_show_form(
-            step_id="init",
+            step_id="burner_select",
             data_schema=vol.Schema(
                 {
                     vol.Required(CONF_BURNER_ID, default=options[0]["value"]): SelectSelector(
@@ -590,3 +616,130 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
         merged = {**settings.get(self._burner_id, {}), **self._changes}
         settings[self._burner_id] = {k: v for k, v in merged.items() if v is not None}
         return self.async_create_entry(data={**self.config_entry.options, CONF_BURNERS: settings})
+
+    # --- stove-level guards ----------------------------------------------------
+
+    def _kitchen(self) -> dict[str, Any]:
+        return dict(self.config_entry.options.get(CONF_KITCHEN, {}))
+
+    def _save_kitchen(self, changes: dict[str, Any]) -> ConfigFlowResult:
+        kitchen = {k: v for k, v in {**self._kitchen(), **changes}.items() if v not in (None, "")}
+        return self.async_create_entry(data={**self.config_entry.options, CONF_KITCHEN: kitchen})
+
+    async def async_step_hood(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Range-hood linkage: the hood, its speed, delay and run-on."""
+        if user_input is not None:
+            return self._save_kitchen(
+                {
+                    CONF_HOOD_ENTITY: user_input.get(CONF_HOOD_ENTITY),
+                    CONF_HOOD_PERCENTAGE: int(user_input.get(CONF_HOOD_PERCENTAGE, 0)),
+                    CONF_HOOD_PRESET: (user_input.get(CONF_HOOD_PRESET) or "").strip(),
+                    CONF_HOOD_DELAY: float(user_input[CONF_HOOD_DELAY]),
+                    CONF_HOOD_RUN_ON: float(user_input[CONF_HOOD_RUN_ON]),
+                }
+            )
+        current = kitchen_settings(self.config_entry)
+        schema = vol.Schema(
+            {
+                vol.Optional(CONF_HOOD_ENTITY): EntitySelector(
+                    EntitySelectorConfig(domain=["fan", "switch", "light"])
+                ),
+                vol.Required(CONF_HOOD_PERCENTAGE, default=current.hood_percentage): NumberSelector(
+                    NumberSelectorConfig(min=0, max=100, step=1, unit_of_measurement="%")
+                ),
+                vol.Optional(CONF_HOOD_PRESET): str,
+                vol.Required(CONF_HOOD_DELAY, default=current.hood_delay): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0, max=300, step=1, unit_of_measurement="s", mode=NumberSelectorMode.BOX
+                    )
+                ),
+                vol.Required(CONF_HOOD_RUN_ON, default=current.hood_run_on_minutes): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=30,
+                        step=0.5,
+                        unit_of_measurement="min",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+            }
+        )
+        suggested = {
+            CONF_HOOD_ENTITY: current.hood_entity,
+            CONF_HOOD_PRESET: current.hood_preset,
+        }
+        return self.async_show_form(
+            step_id="hood",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, {k: v for k, v in suggested.items() if v}
+            ),
+            description_placeholders={
+                "flame": "yes" if self._any_flame_source() else "no",
+            },
+        )
+
+    def _any_flame_source(self) -> bool:
+        return any(
+            burner_config(self.config_entry, b[CONF_BURNER_ID]).get(CONF_FLAME_SOURCE, "none")
+            != FlameSourceType.NONE
+            for b in self.config_entry.data[CONF_BURNERS]
+        )
+
+    async def async_step_emergency(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Sensors that cut and hold every burner."""
+        if user_input is not None:
+            return self._save_kitchen(
+                {
+                    CONF_EMERGENCY_SENSORS: list(user_input.get(CONF_EMERGENCY_SENSORS, [])),
+                    CONF_EMERGENCY_HOOD: bool(user_input[CONF_EMERGENCY_HOOD]),
+                    CONF_EMERGENCY_HOOD_GAS: bool(user_input[CONF_EMERGENCY_HOOD_GAS]),
+                }
+            )
+        current = kitchen_settings(self.config_entry)
+        return self.async_show_form(
+            step_id="emergency",
+            data_schema=vol.Schema(
+                {
+                    vol.Optional(
+                        CONF_EMERGENCY_SENSORS, default=list(current.emergency_sensors)
+                    ): EntitySelector(EntitySelectorConfig(domain="binary_sensor", multiple=True)),
+                    vol.Required(CONF_EMERGENCY_HOOD, default=current.emergency_hood): bool,
+                    vol.Required(CONF_EMERGENCY_HOOD_GAS, default=current.emergency_hood_gas): bool,
+                }
+            ),
+        )
+
+    async def async_step_unattended(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Presence in the kitchen, absence and grace times."""
+        if user_input is not None:
+            return self._save_kitchen(
+                {
+                    CONF_PRESENCE_ENTITIES: list(user_input.get(CONF_PRESENCE_ENTITIES, [])),
+                    CONF_ABSENCE_MINUTES: float(user_input[CONF_ABSENCE_MINUTES]),
+                    CONF_GRACE_MINUTES: float(user_input[CONF_GRACE_MINUTES]),
+                }
+            )
+        current = kitchen_settings(self.config_entry)
+        return self.async_show_form(
+            step_id="unattended",
+            data_schema=vol.Schema(
+                {
+                    vol.Optional(
+                        CONF_PRESENCE_ENTITIES, default=list(current.presence_entities)
+                    ): EntitySelector(
+                        EntitySelectorConfig(
+                            domain=["binary_sensor", "person", "device_tracker"], multiple=True
+                        )
+                    ),
+                    vol.Required(CONF_ABSENCE_MINUTES, default=current.absence_minutes): _minutes(
+                        120
+                    ),
+                    vol.Required(CONF_GRACE_MINUTES, default=current.grace_minutes): _minutes(60),
+                }
+            ),
+            description_placeholders={"flame": "yes" if self._any_flame_source() else "no"},
+        )

@@ -128,6 +128,7 @@ class StoveEvent(StrEnum):
     SHUTOFF_FAILED = "shutoff_failed"
     TIMER_WARNING = "timer_warning"
     TIMER_EXPIRED = "timer_expired"
+    UNATTENDED_WARNING = "unattended_warning"
 
 
 CONF_DEFAULT_TIMER: Final = "default_timer"
@@ -139,3 +140,16 @@ CONF_COUNTDOWN_PIID: Final = "countdown_piid"
 MAX_TIMER_MINUTES: Final = 480
 DEFAULT_MAX_RUNTIME: Final = 120  # minutes of continuous flame; 0 = off
 DEFAULT_TIMER_WARNING: Final = 60  # seconds before the deadline
+
+CONF_KITCHEN: Final = "kitchen"
+CONF_HOOD_ENTITY: Final = "hood_entity"
+CONF_HOOD_PERCENTAGE: Final = "hood_percentage"
+CONF_HOOD_PRESET: Final = "hood_preset"
+CONF_HOOD_DELAY: Final = "hood_delay"
+CONF_HOOD_RUN_ON: Final = "hood_run_on"
+CONF_EMERGENCY_SENSORS: Final = "emergency_sensors"
+CONF_EMERGENCY_HOOD: Final = "emergency_hood"
+CONF_EMERGENCY_HOOD_GAS: Final = "emergency_hood_gas"
+CONF_PRESENCE_ENTITIES: Final = "presence_entities"
+CONF_ABSENCE_MINUTES: Final = "absence_minutes"
+CONF_GRACE_MINUTES: Final = "grace_minutes"

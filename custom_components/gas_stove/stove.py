@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from .burner import Burner, BurnerSettings
 from .commissioning import CommissioningTest
 from .const import (
+    CONF_ABSENCE_MINUTES,
     CONF_BACKEND,
     CONF_BURNER_ID,
     CONF_BURNERS,
@@ -19,6 +20,9 @@ from .const import (
     CONF_COUNTDOWN_SIID,
     CONF_DEBOUNCE,
     CONF_DEFAULT_TIMER,
+    CONF_EMERGENCY_HOOD,
+    CONF_EMERGENCY_HOOD_GAS,
+    CONF_EMERGENCY_SENSORS,
     CONF_FLAME_ENTITY,
     CONF_FLAME_HOST,
     CONF_FLAME_KIND,
@@ -26,6 +30,13 @@ from .const import (
     CONF_FLAME_SIID,
     CONF_FLAME_SOURCE,
     CONF_FLAME_TOKEN,
+    CONF_GRACE_MINUTES,
+    CONF_HOOD_DELAY,
+    CONF_HOOD_ENTITY,
+    CONF_HOOD_PERCENTAGE,
+    CONF_HOOD_PRESET,
+    CONF_HOOD_RUN_ON,
+    CONF_KITCHEN,
     CONF_MAX_RUNTIME,
     CONF_MODEL,
     CONF_OFF_MV,
@@ -33,6 +44,7 @@ from .const import (
     CONF_ON_MV,
     CONF_ON_TEMP,
     CONF_PIID,
+    CONF_PRESENCE_ENTITIES,
     CONF_PROTOCOL,
     CONF_PULSE,
     CONF_RISE_RATE,
@@ -61,6 +73,7 @@ from .const import (
 )
 from .coordinator import MiioRelayChannel, MiioRelayCoordinator, MiotFlameCoordinator
 from .flame import EntityFlameSource, FlameDetector, FlameThresholds
+from .kitchen import KitchenGuards, KitchenSettings
 from .memory import BurnerMemory
 from .relay import (
     EntityRelayChannel,
@@ -83,6 +96,7 @@ class GasStoveData:
     watches: dict[str, BurnerWatch] = field(default_factory=dict)
     timers: dict[str, BurnerTimer] = field(default_factory=dict)
     commissioning: dict[str, CommissioningTest] = field(default_factory=dict)
+    kitchen: KitchenGuards | None = None
     connections: dict[str, MiioRelay] = field(default_factory=dict)
     coordinators: dict[str, MiioRelayCoordinator] = field(default_factory=dict)
     flame_coordinators: dict[str, MiotFlameCoordinator] = field(default_factory=dict)
@@ -256,7 +270,34 @@ def build_stove(hass: HomeAssistant, entry: ConfigEntry) -> GasStoveData:
             timer_settings(config),
             _backstop(stove, raw, config, settings),
         )
+    stove.kitchen = KitchenGuards(
+        hass,
+        entry.entry_id,
+        stove.name,
+        stove.burners,
+        stove.watches,
+        stove.memory,
+        kitchen_settings(entry),
+    )
     return stove
+
+
+def kitchen_settings(entry: ConfigEntry) -> KitchenSettings:
+    """Stove-level options: hood, emergency sensors, presence."""
+    raw: dict[str, Any] = entry.options.get(CONF_KITCHEN, {})
+    return KitchenSettings(
+        hood_entity=raw.get(CONF_HOOD_ENTITY) or None,
+        hood_percentage=int(raw.get(CONF_HOOD_PERCENTAGE, 0)),
+        hood_preset=raw.get(CONF_HOOD_PRESET) or None,
+        hood_delay=float(raw.get(CONF_HOOD_DELAY, 0)),
+        hood_run_on_minutes=float(raw.get(CONF_HOOD_RUN_ON, 3)),
+        emergency_sensors=tuple(raw.get(CONF_EMERGENCY_SENSORS, ())),
+        emergency_hood=bool(raw.get(CONF_EMERGENCY_HOOD, True)),
+        emergency_hood_gas=bool(raw.get(CONF_EMERGENCY_HOOD_GAS, False)),
+        presence_entities=tuple(raw.get(CONF_PRESENCE_ENTITIES, ())),
+        absence_minutes=float(raw.get(CONF_ABSENCE_MINUTES, 10)),
+        grace_minutes=float(raw.get(CONF_GRACE_MINUTES, 5)),
+    )
 
 
 def timer_settings(config: dict[str, Any]) -> TimerSettings:

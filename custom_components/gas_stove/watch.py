@@ -65,6 +65,12 @@ class BurnerWatch:
         self._listeners: list[Callable[[], None]] = []
         self._event_listeners: list[EventListener] = []
         self._unsubs: list[CALLBACK_TYPE] = []
+        self._annotations: dict[ShutOffReason, dict[str, Any]] = {}
+
+    @callback
+    def annotate(self, reason: ShutOffReason, data: dict[str, Any]) -> None:
+        """Add `data` to the next shut_off event of `reason` (e.g. its trigger)."""
+        self._annotations[reason] = data
 
     @property
     def issue_id(self) -> str:
@@ -126,6 +132,8 @@ class BurnerWatch:
 
     @callback
     def _fire(self, event: StoveEvent, data: dict[str, Any]) -> None:
+        if event is StoveEvent.SHUT_OFF and data.get("reason") in self._annotations:
+            data = {**data, **self._annotations.pop(data["reason"])}
         _LOGGER.debug("%s: %s %s", self.burner.settings.name, event, data)
         for listener in list(self._event_listeners):
             listener(event, data)

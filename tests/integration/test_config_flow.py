@@ -222,7 +222,10 @@ async def test_options_flow(hass: HomeAssistant, kitchen: Kitchen) -> None:
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "burner_select"}
+    )
+    assert result["step_id"] == "burner_select"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"burner_id": "right"}
     )
@@ -269,6 +272,9 @@ async def test_options_flow_single_burner(
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
     result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "burner_select"}
+    )
     assert result["step_id"] == "burner"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"name": "Left burner", "wiring": "series_nc", "pulse": 0.5}

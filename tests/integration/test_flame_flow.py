@@ -94,6 +94,9 @@ async def test_options_flow_sets_and_tunes_the_flame_source(
     hass.states.async_set("sensor.tc_mv", "0.3")
     result = await hass.config_entries.options.async_init(entry.entry_id)
     result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "burner_select"}
+    )
+    result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"burner_id": "left"}
     )
     result = await hass.config_entries.options.async_configure(
@@ -123,6 +126,9 @@ async def test_options_flow_sets_and_tunes_the_flame_source(
     # A temperature source gets its own thresholds and a longer window.
     hass.states.async_set("sensor.hob_temperature", "24")
     result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "burner_select"}
+    )
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"burner_id": "left"}
     )
@@ -155,6 +161,9 @@ async def test_options_flow_sets_and_tunes_the_flame_source(
     # And removed again.
     result = await hass.config_entries.options.async_init(entry.entry_id)
     result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "burner_select"}
+    )
+    result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"burner_id": "left"}
     )
     result = await hass.config_entries.options.async_configure(
@@ -176,6 +185,9 @@ async def test_options_flow_miot_source(hass: HomeAssistant, make_kitchen: Kitch
     entry = stove_entry(kitchen, flame={})
     await setup_stove(hass, entry)
     result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "burner_select"}
+    )
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"burner_id": "right"}
     )

@@ -153,6 +153,8 @@ class KitchenGuards:
         """Follow flames, the hood, emergency and presence sensors."""
         record = self._memory.get_record(KITCHEN_RECORD)
         self.hood_linkage_enabled = bool(record.get("hood_linkage", True))
+        for listener in list(self._listeners):
+            listener()
         for watch in self.watches.values():
             self._unsubs.append(watch.async_add_listener(self._flames_changed))
         for burner in self.burners.values():

@@ -90,6 +90,18 @@ class _BoundedHandshake(MiIOProtocol):
     shut-off behind a poll. Here one hello attempt waits one short timeout.
     """
 
+    def skip_ids(self, count: int = 100) -> None:
+        """Jump the request id forward after a request went unanswered.
+
+        Firmware silently drops ids it saw recently; a retry with the next id
+        could still fall in that window (e.g. a start id that collides with
+        ids from before a restart), so move well past it, as upstream's own
+        retry does.
+        """
+        # Upstream keeps the id name-mangled and offers no setter.
+        current = int(getattr(self, "_MiIOProtocol__id", 0))
+        setattr(self, "_MiIOProtocol__id", (current + count) % 9000 + 1)  # noqa: B010
+
     def set_timeout(self, seconds: float) -> None:
         """Timeout of the next round trips (python-miio types it as int)."""
         self._timeout = cast(int, seconds)
@@ -213,6 +225,7 @@ class MiioRelay:
             if isinstance(err.__cause__, RecoverableError):
                 raise RelayBusy(str(err)) from err
             self._timeout.timed_out()
+            self._protocol.skip_ids()
             raise RelayUnreachable(str(err)) from err
         except Exception as err:
             # Socket errors (no route, a host name that does not resolve) and

@@ -11,12 +11,14 @@ from homeassistant.components.switch import (
     SwitchEntity,
     SwitchEntityDescription,
 )
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .burner import Burner
-from .const import ShutOffReason
-from .entity import BurnerEntity, relay_errors
+from .const import DOMAIN, ShutOffReason
+from .entity import BurnerEntity, relay_errors, stove_device_info
 from .stove import GasStoveConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -63,18 +65,43 @@ async def async_setup_entry(
     entry: GasStoveConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Two switches per burner."""
-    async_add_entities(
+    """Two switches per burner, and the stove's Hood linkage switch."""
+    registry = er.async_get(hass)
+    switches = [
         BurnerSwitch(entry, burner, description)
         for burner in entry.runtime_data.burners.values()
         for description in SWITCHES
-    )
+    ]
+    for switch in switches:
+        # Only a Gas switch seen for the first time: aliases a person edited
+        # or removed later stay as they are.
+        switch.alias_on_create = (
+            switch.entity_description.key == "gas"
+            and registry.async_get_entity_id(Platform.SWITCH, DOMAIN, str(switch.unique_id)) is None
+        )
+    async_add_entities([*switches, HoodLinkageSwitch(entry)])
 
 
 class BurnerSwitch(BurnerEntity, SwitchEntity):
     """A switch that is a view onto its burner."""
 
     entity_description: BurnerSwitchDescription
+    alias_on_create = False
+
+    async def async_added_to_hass(self) -> None:
+        """Give a new Gas switch the burner's name as an alias.
+
+        Voice assistants match entities by name or alias, and the entity's
+        full name starts with the stove's name: without the alias, "turn off
+        the left burner" (关闭左灶) would find nothing in Assist. Google
+        Assistant through Home Assistant also takes aliases as nicknames.
+        """
+        await super().async_added_to_hass()
+        if self.alias_on_create and self.registry_entry is not None:
+            aliases = {self.burner.settings.name}
+            if self.registry_entry.original_name:
+                aliases.add(self.registry_entry.original_name)
+            er.async_get(self.hass).async_update_entity(self.entity_id, aliases=aliases)
 
     @property
     def is_on(self) -> bool | None:
@@ -90,3 +117,44 @@ class BurnerSwitch(BurnerEntity, SwitchEntity):
     async def async_turn_off(self, /, **kwargs: Any) -> None:
         """Cut."""
         await self.entity_description.turn_off_fn(self.burner)
+
+
+class HoodLinkageSwitch(SwitchEntity):
+    """Turns the range-hood linkage on and off without opening the options."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    _attr_translation_key = "hood_linkage"
+    _attr_entity_category = EntityCategory.CONFIG
+
+    def __init__(self, entry: GasStoveConfigEntry) -> None:
+        """One per stove."""
+        kitchen = entry.runtime_data.kitchen
+        assert kitchen is not None
+        self.kitchen = kitchen
+        self._attr_unique_id = f"{entry.entry_id}_hood_linkage"
+        entry.runtime_data.unique_ids.add(self._attr_unique_id)
+        self._attr_device_info = stove_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the linkage's state."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.kitchen.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def available(self) -> bool:
+        """Without a hood or a flame source the linkage cannot work."""
+        return self.kitchen.hood_linkage_available
+
+    @property
+    def is_on(self) -> bool:
+        """Whether the linkage is enabled."""
+        return self.kitchen.hood_linkage_enabled
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Enable the linkage."""
+        await self.kitchen.async_set_hood_linkage(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Disable the linkage; the hood is left as it is."""
+        await self.kitchen.async_set_hood_linkage(False)

@@ -82,7 +82,7 @@ async def test_knob_held_escalates_and_clears(
     await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_ON, timeout=8)
     problem = hass.states.get(LEFT_PROBLEM)
     assert problem.attributes["reason"] == "shutoff_unconfirmed"
-    assert "shutoff_failed" in log.types()
+    await wait_for(lambda: "shutoff_failed" in log.types())
     assert log.last("shutoff_failed")["reason"] == "button"
     issue_id = f"shutoff_unconfirmed_{entry.entry_id}_left"
     assert issue_registry.async_get_issue("gas_stove", issue_id) is not None
@@ -95,6 +95,7 @@ async def test_knob_held_escalates_and_clears(
     await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_OFF, timeout=8)
     await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF, timeout=3)
     assert issue_registry.async_get_issue("gas_stove", issue_id) is None
+    await wait_for(lambda: "shut_off" in log.types())
     late = log.last("shut_off")
     assert late["verified"] is True
     assert late["late"] is True

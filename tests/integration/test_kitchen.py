@@ -256,3 +256,40 @@ async def test_presence_that_stays_on_keeps_the_guard_quiet(
     for minutes in (11, 22, 33):
         await _later(hass, minutes=minutes)
     assert "unattended_warning" not in log.types()
+
+
+LINKAGE = "switch.test_stove_hood_linkage"
+
+
+async def test_hood_linkage_switch(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    entry = await _start(hass, kitchen, **HOOD_OPTIONS)
+    assert hass.states.get(LINKAGE).state == STATE_ON
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LINKAGE}, blocking=True)
+    await _flame(hass, LEFT_FLAME_SOURCE, True)
+    await _later(hass, seconds=6)
+    assert _hood(hass) == STATE_OFF
+    # Kept across a restart.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(LINKAGE).state == STATE_OFF
+    await hass.services.async_call("switch", "turn_on", {"entity_id": LINKAGE}, blocking=True)
+    await _flame(hass, LEFT_FLAME_SOURCE, False)
+    await _flame(hass, LEFT_FLAME_SOURCE, True)
+    await _later(hass, seconds=6)
+    assert _hood(hass) == STATE_ON
+
+
+async def test_hood_linkage_needs_a_flame_source(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    await setup_stove(hass, _no_flame(kitchen))
+    assert hass.states.get(LINKAGE).state == STATE_UNAVAILABLE
+
+
+def _no_flame(kitchen: Kitchen) -> MockConfigEntry:
+    entry = stove_entry(kitchen)
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=entry.title,
+        data=entry.data,
+        options={**entry.options, "kitchen": {"hood_entity": HOOD}},
+    )

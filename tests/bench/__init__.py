@@ -1,0 +1,1 @@
+"""Tests of the shut-off latency benchmark (bench/)."""

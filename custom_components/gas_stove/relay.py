@@ -358,25 +358,7 @@ class MiioRelay:
         if self.protocol is MiioProtocol.LEGACY:
             self._send("set_power", ["on" if on else "off"], budget=give_up - time.monotonic())
         else:
-            reply = self._send(
-                "set_properties",
-                [
-                    {
-                        "did": f"{address.siid}-{address.piid}",
-                        "siid": address.siid,
-                        "piid": address.piid,
-                        "value": on,
-                    }
-                ],
-                budget=give_up - time.monotonic(),
-            )
-            try:
-                codes = [int(item.get("code", 0)) for item in reply]
-            except (AttributeError, TypeError, ValueError) as err:
-                raise RelayUnreachable(f"unexpected reply {reply!r:.80}") from err
-            for code in codes:
-                if code != 0:
-                    raise RelayRejected(code)
+            self._set_value_sync(address, on, give_up)
         states = self._read_sync([address], budget=give_up - time.monotonic(), handshake=False)
         if address not in states:
             raise RelayUnreachable("read-back did not include the channel")

@@ -58,7 +58,7 @@ async def test_cli_serves_api_state(socket_enabled: None) -> None:
 
 def test_cli_refuses_non_loopback(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["--relay-host", "192.168.1.5"])
+        main(["--relay-host", "192.0.2.5"])
     assert exc.value.code == 2
     assert "loopback" in capsys.readouterr().err
     with pytest.raises(SystemExit):

@@ -215,7 +215,7 @@ async def test_reboot_resets_stamp_ids_and_channels(rig: Rig, raw: RawClient) ->
 
 
 def test_bind_address_must_be_loopback() -> None:
-    for host in ("192.168.1.10", "0.0.0.0", "localhost", "::2"):
+    for host in ("198.51.100.10", "0.0.0.0", "localhost", "::2"):
         with pytest.raises(ValueError):
             MiioDevice(host)
     assert require_loopback("127.1.2.3") == "127.1.2.3"

@@ -85,8 +85,10 @@ class Burner:
         self._escalated = False
         # A cut that was asked for and not yet confirmed (persisted).
         self._pending: ShutOffReason | None = None
-        # End of a confirmed pulse (persisted as wall-clock time).
+        # End of the current pulse (persisted as wall-clock time), and
+        # whether its cut was confirmed (an unconfirmed one still ends at rest).
         self._pulse_until: datetime | None = None
+        self._pulse_confirmed = False
         # Set when the relay must be brought back to rest (end of a pulse, a
         # restart, a relay that came back); never for a cut someone else
         # made, which is reported instead of fought.
@@ -200,6 +202,7 @@ class Burner:
         )
         if remaining > 0 and saved.pending is None:
             self._pulse_until = saved.pulse_until
+            self._pulse_confirmed = True
             self._cancel_pulse_end = async_call_later(self.hass, remaining, self._pulse_ended)
         else:
             # A restart ends any pulse; a relay left in "cut" without a
@@ -259,7 +262,7 @@ class Burner:
 
     async def async_shut_off(self, reason: ShutOffReason) -> None:
         """Cut the flame; returns once the relay confirms the cut."""
-        if self._cutting is None and self._pulse_until is not None:
+        if self._cutting is None and self._pulse_until is not None and self._pulse_confirmed:
             # A confirmed pulse is running: a shut-off now extends nothing.
             self.last_shut_off = ShutOffRecord(reason, dt_util.utcnow())
             await self._async_save()
@@ -300,6 +303,16 @@ class Burner:
         except BaseException as err:
             self._pending = None
             self.last_error = err if isinstance(err, RelayError) else RelayUnreachable(repr(err))
+            if not self._held and not self._stopped:
+                # The write may have landed without its confirmation: end this
+                # pulse like any other so the burner is not left cut. If the
+                # relay never cut, writing rest changes nothing.
+                self._cancel_pulse()
+                self._pulse_until = dt_util.utcnow() + timedelta(seconds=self.settings.pulse)
+                self._pulse_confirmed = False
+                self._cancel_pulse_end = async_call_later(
+                    self.hass, self.settings.pulse, self._pulse_ended
+                )
             await self._async_save()
             self._cut_done(reason, requested_at, confirmed=False)
             raise
@@ -311,10 +324,13 @@ class Burner:
             self._pulse_until = (
                 None if self._held else dt_util.utcnow() + timedelta(seconds=self.settings.pulse)
             )
+            self._pulse_confirmed = self._pulse_until is not None
         else:
             # The pulse counts from the confirmed cut: retries before it must
             # not shorten the time the valve gets to drop.
+            self._cancel_pulse()
             self._pulse_until = dt_util.utcnow() + timedelta(seconds=self.settings.pulse)
+            self._pulse_confirmed = True
             self._cancel_pulse_end = async_call_later(
                 self.hass, self.settings.pulse, self._pulse_ended
             )

@@ -29,6 +29,10 @@ _LOGGER = logging.getLogger(__name__)
 # The relay changes only when we or someone else switches it; the poll is how
 # we notice that it went away or was switched from the Mi Home app.
 POLL_INTERVAL = timedelta(seconds=10)
+# Polls that must fail in a row before the relay counts as gone, and how soon
+# a failed poll is repeated.
+FAILED_POLLS_UNAVAILABLE = 3
+RECHECK_INTERVAL = timedelta(seconds=2)
 # Consecutive polls in which the relay answered the handshake but no request
 # before we ask the person for a new token (lossy Wi-Fi alone rarely does it).
 TOKEN_SUSPECT_POLLS = 5
@@ -49,12 +53,34 @@ class MiioRelayCoordinator(DataUpdateCoordinator[dict[MiioChannelAddress, bool]]
         )
         self.relay = relay
         self.addresses: list[MiioChannelAddress] = []
+        self._failed_polls = 0
 
     async def _async_update_data(self) -> dict[MiioChannelAddress, bool]:
+        try:
+            states = await self._async_poll()
+        except UpdateFailed:
+            self._failed_polls += 1
+            if self.data is not None and self._failed_polls < FAILED_POLLS_UNAVAILABLE:
+                # One lost poll on a lossy link must not make the switches
+                # unavailable: Home Assistant silently skips actions on
+                # unavailable entities, so a shut-off would be dropped. Look
+                # again soon instead.
+                self.update_interval = RECHECK_INTERVAL
+                return self.data
+            raise
+        self._failed_polls = 0
+        self.update_interval = POLL_INTERVAL
+        return states
+
+    async def _async_poll(self) -> dict[MiioChannelAddress, bool]:
         suspects = miio_pool(self.hass).token_suspect
         host = self.relay.host
         try:
-            states = await self.relay.async_read(self.addresses)
+            # The first read at setup is a single attempt: an unplugged relay
+            # must not hold up Home Assistant's start (setup retries anyway).
+            states = await self.relay.async_read(
+                self.addresses, attempts=1 if self.data is None else 3
+            )
         except RelayBusy as err:
             # It decrypted our request: the token is fine, the device is busy.
             suspects.pop(host, None)

@@ -45,7 +45,7 @@ CONFIRM_DEADLINE = 6.0
 # RTT-adaptive timeout bounds for one miIO round trip (handshake or request).
 MIN_TIMEOUT = 0.25
 MAX_TIMEOUT = 1.5
-INITIAL_TIMEOUT = 1.0
+INITIAL_TIMEOUT = 0.5
 RETRY_PAUSE = 0.05
 
 
@@ -132,15 +132,22 @@ class _BoundedHandshake(MiIOProtocol):
         return msg
 
 
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 class _AdaptiveTimeout:
     """Round-trip estimator in the spirit of TCP's RTO (RFC 6298)."""
 
     def __init__(self) -> None:
         self._srtt: float | None = None
         self._rttvar = 0.0
+        self._losses = 0
         self.value = INITIAL_TIMEOUT
 
     def sample(self, rtt: float) -> None:
+        self._losses = 0
         if self._srtt is None:
             self._srtt, self._rttvar = rtt, rtt / 2
         else:
@@ -149,8 +156,12 @@ class _AdaptiveTimeout:
         self.value = min(MAX_TIMEOUT, max(MIN_TIMEOUT, self._srtt + 4 * self._rttvar))
 
     def timed_out(self) -> None:
-        # Back off so a slow-but-alive relay is not declared dead.
-        self.value = min(MAX_TIMEOUT, self.value * 2)
+        # A single loss on a healthy link is just loss: keep the timeout
+        # short. Back off only when timeouts repeat, so that a slow-but-alive
+        # relay is not declared dead.
+        self._losses += 1
+        if self._losses >= 2:
+            self.value = min(MAX_TIMEOUT, self.value * 2)
 
 
 class MiioRelay:
@@ -248,6 +259,9 @@ class MiioRelay:
     async def _call(self, func: Callable[..., Any], *args: Any) -> Any:
         async with self._lock:
             job = self.hass.async_add_executor_job(func, *args)
+            # The shielded future holds the outcome; mark the inner one as
+            # seen so an error is not reported again as "never retrieved".
+            job.add_done_callback(_retrieve)
             try:
                 return await asyncio.shield(job)
             except asyncio.CancelledError:

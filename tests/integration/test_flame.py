@@ -129,7 +129,9 @@ async def test_relay_unreachable_while_lit(
     await setup_stove(hass, entry)
     await _lit(hass, kitchen)
     kitchen.relay.faults.offline = True
-    await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
+    # Three failed polls in a row: the relay is gone.
+    for _ in range(3):
+        await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
     await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_ON)
     assert hass.states.get(LEFT_PROBLEM).attributes["reason"] == "relay_unreachable_while_lit"
     assert _state(hass, LEFT_GAS) == STATE_UNAVAILABLE

@@ -14,7 +14,7 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import BurnerEntity
+from .entity import BurnerEntity, burner_descriptions
 from .stove import GasStoveConfigEntry
 from .watch import BurnerWatch
 
@@ -66,12 +66,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Flame (where a source exists) and Problem per burner."""
-    stove = entry.runtime_data
     async_add_entities(
         BurnerBinarySensor(entry, burner, description)
-        for burner in stove.burners.values()
-        for description in BINARY_SENSORS
-        if not description.needs_flame or stove.watches[burner.burner_id].flame is not None
+        for burner, description in burner_descriptions(entry, BINARY_SENSORS)
     )
 
 

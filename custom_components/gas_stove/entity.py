@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from typing import Any, Concatenate
 
 from homeassistant.exceptions import HomeAssistantError
@@ -23,6 +23,22 @@ def stove_device_info(entry: GasStoveConfigEntry) -> DeviceInfo:
         manufacturer="Gas Stove (DIY retrofit)",
         model="Flame-failure loop relay",
     )
+
+
+def burner_descriptions[_D: EntityDescription](
+    entry: GasStoveConfigEntry, descriptions: Iterable[_D]
+) -> Iterator[tuple[Burner, _D]]:
+    """Each burner with each description that applies to it.
+
+    A description with `needs_flame` set (Flame, Cooking time) applies only to
+    burners that have a flame source.
+    """
+    stove = entry.runtime_data
+    for burner in stove.burners.values():
+        has_flame = stove.watches[burner.burner_id].flame is not None
+        for description in descriptions:
+            if has_flame or not getattr(description, "needs_flame", False):
+                yield burner, description
 
 
 class BurnerEntity(Entity):

@@ -19,7 +19,7 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from .const import ShutOffReason
-from .entity import BurnerEntity
+from .entity import BurnerEntity, burner_descriptions
 from .stove import GasStoveConfigEntry
 from .timer import BurnerTimer
 from .watch import BurnerWatch
@@ -91,12 +91,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Cooking time (where a flame source exists) and Last shut-off per burner."""
-    stove = entry.runtime_data
     async_add_entities(
         BurnerSensor(entry, burner, description)
-        for burner in stove.burners.values()
-        for description in SENSORS
-        if not description.needs_flame or stove.watches[burner.burner_id].flame is not None
+        for burner, description in burner_descriptions(entry, SENSORS)
     )
 
 

@@ -11,7 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .burner import Burner
 from .const import ShutOffReason
-from .entity import BurnerEntity, relay_errors
+from .entity import BurnerEntity, ShutOffEntity, relay_errors
 from .stove import GasStoveConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -37,7 +37,7 @@ async def async_setup_entry(
     )
 
 
-class ShutOffButton(BurnerEntity, ButtonEntity):
+class ShutOffButton(ShutOffEntity, ButtonEntity):
     """Pulse the burner's relay: the flame goes out."""
 
     @relay_errors

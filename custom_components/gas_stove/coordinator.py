@@ -76,10 +76,11 @@ class MiioRelayCoordinator(DataUpdateCoordinator[dict[MiioChannelAddress, bool]]
         suspects = miio_pool(self.hass).token_suspect
         host = self.relay.host
         try:
-            # The first read at setup is a single attempt: an unplugged relay
-            # must not hold up Home Assistant's start (setup retries anyway).
+            # The first read at setup makes two attempts: one lost packet must
+            # not leave the stove uncontrollable until Home Assistant's setup
+            # retry, but an unplugged relay must not hold up the start either.
             states = await self.relay.async_read(
-                self.addresses, attempts=1 if self.data is None else 3
+                self.addresses, attempts=2 if self.data is None else 3
             )
         except RelayBusy as err:
             # It decrypted our request: the token is fine, the device is busy.

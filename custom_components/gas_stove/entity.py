@@ -76,6 +76,23 @@ class BurnerEntity(Entity):
         return self.burner.available
 
 
+class ShutOffEntity(BurnerEntity):
+    """An entity whose action can shut a burner off: it never goes unavailable.
+
+    Home Assistant silently skips actions on unavailable entities: a Gas
+    switch that went unavailable with its relay would swallow a shut-off from
+    an automation or a voice assistant (Assist would even answer "turned
+    off"). So these stay available, show *unknown* where the relay state is
+    not known, and a shut-off the relay does not confirm fails with a
+    translated error and raises the Problem.
+    """
+
+    @property
+    def available(self) -> bool:
+        """Always: the action must reach the burner and report its outcome."""
+        return True
+
+
 def relay_errors[_E: BurnerEntity, **_P](
     func: Callable[Concatenate[_E, _P], Coroutine[Any, Any, None]],
 ) -> Callable[Concatenate[_E, _P], Coroutine[Any, Any, None]]:

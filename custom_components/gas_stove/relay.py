@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 import logging
-import random
+import secrets
 import socket
 import time
 from typing import Any, cast
@@ -191,8 +191,10 @@ class MiioRelay:
         self._lock = asyncio.Lock()
         self._timeout = _AdaptiveTimeout()
         # A random start id: firmware drops ids it saw recently, e.g. from
-        # before a Home Assistant restart. `model=` avoids an extra miIO.info.
-        start_id = random.randint(1, 9000)
+        # before a Home Assistant restart. Drawn from the OS, not `random`,
+        # whose global state other code may seed (then every restart would
+        # start on the same id). `model=` avoids an extra miIO.info.
+        start_id = secrets.randbelow(9000) + 1
         self._device = Device(
             host, token, start_id=start_id, lazy_discover=False, model=model or "generic"
         )

@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .burner import Burner
 from .const import DOMAIN, ShutOffReason
-from .entity import BurnerEntity, relay_errors, stove_device_info
+from .entity import ShutOffEntity, relay_errors, stove_device_info
 from .stove import GasStoveConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -34,7 +34,8 @@ class BurnerSwitchDescription(SwitchEntityDescription):
 
 
 def _gas_enabled(burner: Burner) -> bool | None:
-    cut = burner.relay_cut
+    # The last poll's state is stale once the relay is unreachable.
+    cut = burner.relay_cut if burner.available else None
     return None if cut is None else not cut
 
 
@@ -82,7 +83,7 @@ async def async_setup_entry(
     async_add_entities([*switches, HoodLinkageSwitch(entry)])
 
 
-class BurnerSwitch(BurnerEntity, SwitchEntity):
+class BurnerSwitch(ShutOffEntity, SwitchEntity):
     """A switch that is a view onto its burner."""
 
     entity_description: BurnerSwitchDescription

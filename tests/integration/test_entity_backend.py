@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
@@ -93,13 +93,13 @@ async def test_relay_entity_appears_later(
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert hass.states.get(GAS).state == STATE_UNAVAILABLE
+    assert hass.states.get(GAS).state == STATE_UNKNOWN
     # The relay's integration finishes loading after ours.
     hass.states.async_set("switch.zigbee_relay", STATE_OFF)
     await wait_for(lambda: hass.states.get(GAS).state == STATE_ON)
     for _ in range(2):
         hass.states.async_set("switch.zigbee_relay", STATE_UNAVAILABLE)
-        await wait_for(lambda: hass.states.get(GAS).state == STATE_UNAVAILABLE)
+        await wait_for(lambda: hass.states.get(GAS).state == STATE_UNKNOWN)
     hass.states.async_set("switch.zigbee_relay", STATE_OFF)
     await wait_for(lambda: hass.states.get(GAS).state == STATE_ON)
     assert caplog.text.count("switch.zigbee_relay is unavailable") == 1

@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
@@ -135,7 +135,7 @@ async def test_relay_unreachable_while_lit(
         await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
     await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_ON)
     assert hass.states.get(LEFT_PROBLEM).attributes["reason"] == "relay_unreachable_while_lit"
-    assert _state(hass, LEFT_GAS) == STATE_UNAVAILABLE
+    assert _state(hass, LEFT_GAS) == STATE_UNKNOWN  # still takes a shut-off
     # The right burner is out: no problem there.
     assert _state(hass, "binary_sensor.test_stove_right_burner_problem") == STATE_OFF
     kitchen.relay.faults.offline = False

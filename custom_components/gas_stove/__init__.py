@@ -61,7 +61,10 @@ async def _async_start(
     for source in stove.flame_sources:
         source.async_start()
         entry.async_on_unload(source.async_stop)
-    # Watches first: a shut-off the burner completes at start is reported.
+    for burner in stove.burners.values():
+        burner.restore()
+    # Watches before the burners start: a shut-off the burner completes at
+    # start is reported.
     for watch in stove.watches.values():
         watch.async_start()
         entry.async_on_unload(watch.async_stop)

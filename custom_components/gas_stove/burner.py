@@ -190,13 +190,20 @@ class Burner:
 
     # --- life cycle ------------------------------------------------------
 
-    async def async_start(self) -> None:
-        """Restore persisted state and bring the relay where it belongs."""
+    @callback
+    def restore(self) -> None:
+        """Take back the persisted state, before anything watches the burner."""
         saved = self._memory.get(self.burner_id)
         self._hold = saved.hold
         self._escalated = saved.escalated
+        # A shut-off the relay never confirmed stays a Problem across restarts.
+        self.failed_shutoff = saved.failed
         if saved.last_reason is not None and saved.last_at is not None:
             self.last_shut_off = ShutOffRecord(saved.last_reason, saved.last_at)
+
+    async def async_start(self) -> None:
+        """Finish what the restart interrupted and bring the relay where it belongs."""
+        saved = self._memory.get(self.burner_id)
         remaining = (
             (saved.pulse_until - dt_util.utcnow()).total_seconds() if saved.pulse_until else 0.0
         )
@@ -313,8 +320,8 @@ class Burner:
                 self._cancel_pulse_end = async_call_later(
                     self.hass, self.settings.pulse, self._pulse_ended
                 )
-            await self._async_save()
             self._cut_done(reason, requested_at, confirmed=False)
+            await self._async_save()
             raise
         self._pending = None
         self.last_error = None
@@ -379,6 +386,7 @@ class Burner:
             self._schedule_retry()
             if report:
                 self._cut_done(reason, requested_at, confirmed=False)
+                await self._async_save()
             self._notify()
             if raise_errors:
                 raise
@@ -520,6 +528,7 @@ class Burner:
                 pulse_until=self._pulse_until,
                 escalated=self._escalated,
                 pending=self._pending,
+                failed=self.failed_shutoff,
                 last_reason=self.last_shut_off.reason if self.last_shut_off else None,
                 last_at=self.last_shut_off.at if self.last_shut_off else None,
             ),

@@ -1,4 +1,4 @@
-"""What a stove remembers across restarts: holds and unfinished pulses."""
+"""What a stove remembers across restarts: holds, unfinished pulses, failed shut-offs."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class SavedBurner:
     pulse_until: datetime | None = None
     escalated: bool = False
     pending: ShutOffReason | None = None
+    failed: ShutOffReason | None = None
     last_reason: ShutOffReason | None = None
     last_at: datetime | None = None
 
@@ -33,6 +34,7 @@ class SavedBurner:
             "pulse_until": _iso(self.pulse_until),
             "escalated": self.escalated,
             "pending": self.pending,
+            "failed": self.failed,
             "last_reason": self.last_reason,
             "last_at": _iso(self.last_at),
         }
@@ -45,6 +47,7 @@ class SavedBurner:
             pulse_until=_parse(raw.get("pulse_until")),
             escalated=bool(raw.get("escalated", False)),
             pending=_reason(raw.get("pending")),
+            failed=_reason(raw.get("failed")),
             last_reason=_reason(raw.get("last_reason")),
             last_at=_parse(raw.get("last_at")),
         )

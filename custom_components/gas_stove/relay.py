@@ -381,14 +381,14 @@ class MiioRelay:
         return states[address]
 
     async def async_write(
-        self, address: MiioChannelAddress, on: bool, *, deadline: float = CONFIRM_DEADLINE
+        self, address: MiioChannelAddress, on: bool, *, deadline: float | None = None
     ) -> None:
         """Drive a channel and keep trying until the device confirms it.
 
         python-miio resends a request whose reply was lost, so the device may
         apply it twice: that is harmless because the value is explicit.
         """
-        give_up = time.monotonic() + deadline
+        give_up = time.monotonic() + (CONFIRM_DEADLINE if deadline is None else deadline)
         last: RelayError = RelayUnreachable(self.host)
         while True:
             try:

@@ -257,7 +257,9 @@ def build_stove(hass: HomeAssistant, entry: ConfigEntry) -> GasStoveData:
                 c.async_watch(key, watching)
 
         stove.burners[settings.burner_id] = burner
-        watch = BurnerWatch(hass, entry.entry_id, burner, detector, verify_window(config), hook)
+        watch = BurnerWatch(
+            hass, entry.entry_id, burner, detector, verify_window(config), stove.memory, hook
+        )
         stove.watches[settings.burner_id] = watch
         stove.commissioning[settings.burner_id] = CommissioningTest(
             hass, entry.entry_id, burner, watch, stove.memory

@@ -6,13 +6,17 @@ Problem state is raised with a `shutoff_failed` event, a second cut is held
 until the flame is out, and a repair issue tells the person what to check.
 Without a flame source the relay's confirmed cut is all we can know, and the
 event says so (`verified: false`).
+
+A verification under way and a failed shut-off are persisted: a restart in
+the middle of the window finishes it (with a short grace for the first flame
+readings), and a Problem raised before a restart is still raised after it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 import logging
 from typing import Any
 
@@ -24,19 +28,49 @@ from homeassistant.util import dt as dt_util
 from .burner import Burner
 from .const import DOMAIN, Problem, ShutOffReason, StoveEvent
 from .flame import FlameDetector
+from .memory import BurnerMemory
 
 _LOGGER = logging.getLogger(__name__)
 
 type EventListener = Callable[[StoveEvent, dict[str, Any]], None]
 type WatchHook = Callable[[bool], None]
 
+VERIFICATION_KEY = "verification"
+# A window that closed while Home Assistant was down, or nearly so, gets this
+# long after the restart: the flame source needs a few readings (and its
+# debounce) before it can say "out".
+RESUME_GRACE = 5.0
+
 
 @dataclass(slots=True)
 class _Verification:
     reason: ShutOffReason
     requested_at: datetime
+    until: datetime
     cancel_timer: CALLBACK_TYPE | None
     failed: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "requested_at": self.requested_at.isoformat(),
+            "until": self.until.isoformat(),
+            "failed": self.failed,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> _Verification | None:
+        if not isinstance(raw, dict):
+            return None
+        requested_at = dt_util.parse_datetime(str(raw.get("requested_at")))
+        until = dt_util.parse_datetime(str(raw.get("until")))
+        try:
+            reason = ShutOffReason(str(raw.get("reason")))
+        except ValueError:
+            return None
+        if requested_at is None or until is None:
+            return None
+        return cls(reason, requested_at, until, None, bool(raw.get("failed", False)))
 
 
 class BurnerWatch:
@@ -49,11 +83,13 @@ class BurnerWatch:
         burner: Burner,
         flame: FlameDetector | None,
         verify_window: float,
+        memory: BurnerMemory,
         watch_hook: WatchHook | None = None,
     ) -> None:
         """`watch_hook(True)` asks a polled flame source to poll fast."""
         self.hass = hass
         self.burner = burner
+        self._memory = memory
         self.flame = flame
         self.verify_window = verify_window
         self._entry_id = entry_id
@@ -97,11 +133,51 @@ class BurnerWatch:
         self._unsubs.append(self.burner.async_add_listener(self._evaluate))
         if self.flame is not None:
             self._unsubs.append(self.flame.async_add_listener(self._flame_changed))
-        if self.burner.escalated:
-            # Restarted while a second cut was held: keep watching for the
-            # flame to go out, then let the burner return to rest.
+        self._resume_verification()
+        if self.burner.escalated or self._verification is not None:
+            # Restarted while verifying or while a second cut was held: keep
+            # watching for the flame to go out (then the burner returns to
+            # rest by itself).
             self._set_watching(True)
+        if self.burner.failed_shutoff is not None:
+            self._raise_relay_issue()
         self._flame_changed()
+
+    @callback
+    def _resume_verification(self) -> None:
+        saved = _Verification.from_dict(
+            self._memory.get_record(self.burner.burner_id).get(VERIFICATION_KEY)
+        )
+        if saved is None:
+            return
+        if self.flame is None:
+            # The flame source was removed meanwhile: nothing can verify.
+            self._save_verification()
+            return
+        if saved.failed:
+            self._raise_verification_issue()
+        else:
+            remaining = (saved.until - dt_util.utcnow()).total_seconds()
+            saved.cancel_timer = async_call_later(
+                self.hass, max(remaining, RESUME_GRACE), self._window_closed
+            )
+        self._verification = saved
+        _LOGGER.info(
+            "%s: verifying a shut-off (%s) asked for before the restart",
+            self.burner.settings.name,
+            saved.reason,
+        )
+
+    @callback
+    def _save_verification(self) -> None:
+        verification = self._verification
+        self.hass.async_create_task(
+            self._memory.async_update(
+                self.burner.burner_id,
+                {VERIFICATION_KEY: verification.as_dict() if verification else None},
+            ),
+            f"gas_stove save verification {self.burner.burner_id}",
+        )
 
     @callback
     def async_stop(self) -> None:
@@ -162,19 +238,39 @@ class BurnerWatch:
                 StoveEvent.SHUTOFF_FAILED,
                 {"reason": reason, "relay": "not_confirmed", "seconds": _since(requested_at)},
             )
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                self.relay_issue_id,
-                is_fixable=False,
-                is_persistent=False,
-                severity=ir.IssueSeverity.CRITICAL,
-                translation_key="relay_not_confirmed",
-                translation_placeholders={"burner": self.burner.settings.name},
-            )
+            self._raise_relay_issue()
             self._evaluate()
             return
         self._cut_confirmed(reason, requested_at)
+
+    @callback
+    def _raise_relay_issue(self) -> None:
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self.relay_issue_id,
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.CRITICAL,
+            translation_key="relay_not_confirmed",
+            translation_placeholders={"burner": self.burner.settings.name},
+        )
+
+    @callback
+    def _raise_verification_issue(self) -> None:
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self.issue_id,
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.CRITICAL,
+            translation_key="shutoff_unconfirmed",
+            translation_placeholders={
+                "burner": self.burner.settings.name,
+                "window": f"{self.verify_window:g}",
+            },
+        )
 
     @callback
     def _cut_confirmed(self, reason: ShutOffReason, requested_at: datetime) -> None:
@@ -200,8 +296,10 @@ class BurnerWatch:
         self._verification = _Verification(
             reason,
             requested_at,
+            dt_util.utcnow() + timedelta(seconds=self.verify_window),
             async_call_later(self.hass, self.verify_window, self._window_closed),
         )
+        self._save_verification()
         self._set_watching(True)
         self._notify()
 
@@ -212,6 +310,7 @@ class BurnerWatch:
             return
         verification.cancel_timer = None
         verification.failed = True
+        self._save_verification()
         flame = self.flame.state if self.flame else None
         self._fire(
             StoveEvent.SHUTOFF_FAILED,
@@ -221,19 +320,7 @@ class BurnerWatch:
                 "seconds": _since(verification.requested_at),
             },
         )
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            self.issue_id,
-            is_fixable=False,
-            is_persistent=False,
-            severity=ir.IssueSeverity.CRITICAL,
-            translation_key="shutoff_unconfirmed",
-            translation_placeholders={
-                "burner": self.burner.settings.name,
-                "window": f"{self.verify_window:g}",
-            },
-        )
+        self._raise_verification_issue()
         _LOGGER.error(
             "%s: flame still %s %g s after the shut-off; holding the cut until it is out",
             self.burner.settings.name,
@@ -247,6 +334,7 @@ class BurnerWatch:
     def _flame_out_confirmed(self) -> None:
         verification, self._verification = self._verification, None
         if verification is not None:
+            self._save_verification()
             if verification.cancel_timer:
                 verification.cancel_timer()
             self._fire(

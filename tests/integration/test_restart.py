@@ -1,4 +1,10 @@
-"""What was set survives restarts; a pulse never leaves a burner cut."""
+"""What was set survives restarts; a pulse never leaves a burner cut.
+
+Restart torture (issue 8): a restart in the middle of a pulse, a hold, a
+verification window and after a failed shut-off each has a test here that
+states the end state; timers (running, and expiring during the downtime) are
+in test_timer.py.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,24 @@ from typing import Any
 
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from tests.conftest import Kitchen, KitchenFactory, wait_for
-from tests.integration.common import LEFT_GAS, LEFT_LOCK, setup_stove, stove_entry
+from tests.integration.common import (
+    LEFT_BUTTON,
+    LEFT_EVENTS,
+    LEFT_FLAME,
+    LEFT_GAS,
+    LEFT_LOCK,
+    LEFT_PROBLEM,
+    EventLog,
+    setup_stove,
+    stove_entry,
+)
 
 
 async def _restart(hass: HomeAssistant, entry_id: str) -> None:
@@ -126,3 +146,100 @@ async def test_external_cut_is_reported_not_fought(hass: HomeAssistant, kitchen:
         "switch", "turn_on", {"entity_id": "switch.test_stove_right_burner_gas"}, blocking=True
     )
     assert kitchen.relay.channel_state(2) is False
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+async def _lit(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    assert await kitchen.left.light()
+    await asyncio.sleep(0.5)  # the thermocouple warms up
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
+    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_ON, timeout=5)
+
+
+async def test_restart_mid_verification_flame_out_meanwhile(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    """The flame went out while Home Assistant was restarting."""
+    kitchen = await make_kitchen(sensor=True)
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    await _lit(hass, kitchen)
+    await hass.services.async_call("button", "press", {"entity_id": LEFT_BUTTON}, blocking=True)
+    # The cut is confirmed; the sensor has not seen the flame go out yet.
+    assert entry.runtime_data.watches["left"].verifying
+    await _restart(hass, entry.entry_id)
+    log = EventLog(hass, LEFT_EVENTS)
+    # End state: the verification is finished after the restart with the
+    # reason asked for before it, the relay is at rest, no Problem.
+    await wait_for(lambda: "shut_off" in log.types(), timeout=8)
+    event = log.last("shut_off")
+    assert (event["reason"], event["verified"], event["late"]) == ("button", True, False)
+    assert not kitchen.left.flame
+    assert kitchen.relay.channel_state(1) is False
+    assert _state(hass, LEFT_PROBLEM) == STATE_OFF
+
+
+async def test_restart_mid_verification_knob_held(
+    hass: HomeAssistant, make_kitchen: KitchenFactory, issue_registry: ir.IssueRegistry
+) -> None:
+    """The knob is held in through the cut and through the restart."""
+    kitchen = await make_kitchen(sensor=True)
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    await _lit(hass, kitchen)
+    kitchen.left.knob_held_fault = True
+    await hass.services.async_call("button", "press", {"entity_id": LEFT_BUTTON}, blocking=True)
+    await _restart(hass, entry.entry_id)
+    log = EventLog(hass, LEFT_EVENTS)
+    assert entry.runtime_data.watches["left"].verifying
+    # End state: the window (or the grace after a restart) closes with the
+    # flame on: Problem, shutoff_failed, repair issue, second cut held.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=6))
+    await wait_for(lambda: "shutoff_failed" in log.types(), timeout=8)
+    assert log.last("shutoff_failed")["reason"] == "button"
+    assert _state(hass, LEFT_PROBLEM) == STATE_ON
+    issue_id = f"shutoff_unconfirmed_{entry.entry_id}_left"
+    assert issue_registry.async_get_issue("gas_stove", issue_id) is not None
+    await wait_for(lambda: kitchen.relay.channel_state(1) is True)
+
+    # Restarted again while escalated: still held, still a Problem.
+    await _restart(hass, entry.entry_id)
+    log = EventLog(hass, LEFT_EVENTS)
+    assert kitchen.relay.channel_state(1) is True
+    assert _state(hass, LEFT_PROBLEM) == STATE_ON
+    assert issue_registry.async_get_issue("gas_stove", issue_id) is not None
+
+    kitchen.left.knob_held_fault = False
+    await wait_for(lambda: "shut_off" in log.types(), timeout=8)
+    event = log.last("shut_off")
+    assert (event["reason"], event["verified"], event["late"]) == ("button", True, True)
+    await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=5)
+    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF)
+    assert issue_registry.async_get_issue("gas_stove", issue_id) is None
+
+
+async def test_failed_shut_off_is_still_a_problem_after_restart(
+    hass: HomeAssistant, kitchen: Kitchen, issue_registry: ir.IssueRegistry
+) -> None:
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    kitchen.relay.faults.drop_requests = 1.0
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    assert _state(hass, LEFT_PROBLEM) == STATE_ON
+    kitchen.relay.faults.drop_requests = 0.0
+    await _restart(hass, entry.entry_id)
+    # End state: the Problem and its repair issue are back after the restart.
+    assert _state(hass, LEFT_PROBLEM) == STATE_ON
+    assert hass.states.get(LEFT_PROBLEM).attributes["reason"] == "shutoff_unconfirmed"
+    issue_id = f"relay_not_confirmed_{entry.entry_id}_left"
+    assert issue_registry.async_get_issue("gas_stove", issue_id) is not None
+    # A confirmed shut-off clears both.
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF)
+    assert issue_registry.async_get_issue("gas_stove", issue_id) is None

@@ -145,9 +145,15 @@ class FlameDetector:
         self.available = False
         self.changed_at: datetime | None = None
         self.last_value: Any = None
+        # When the last reading was taken. A pushed source (an entity) is as
+        # current as its integration makes it; a polled one is only as
+        # current as its last poll.
+        self.read_at: datetime | None = None
+        self.push = False
         self._candidate: bool | None = None
         self._cancel_commit: CALLBACK_TYPE | None = None
         self._listeners: list[Callable[[], None]] = []
+        self._reading_listeners: list[Callable[[], None]] = []
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
@@ -156,13 +162,34 @@ class FlameDetector:
         return lambda: self._listeners.remove(listener)
 
     @callback
+    def async_add_reading_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Be told after every reading, changed or not."""
+        self._reading_listeners.append(listener)
+        return lambda: self._reading_listeners.remove(listener)
+
+    @callback
     def _notify(self) -> None:
         for listener in list(self._listeners):
             listener()
 
+    def out_since(self, moment: datetime | None) -> bool:
+        """Whether the flame is out by a settled reading taken after `moment`."""
+        if self.state is not False or self._candidate is not None:
+            return False
+        if moment is None or self.push:
+            return True
+        return self.read_at is not None and self.read_at >= moment
+
     @callback
     def async_reading(self, value: Any, at: float | None = None) -> None:
         """Take one reading from the source, made at timestamp `at`."""
+        self._take_reading(value, at)
+        for listener in list(self._reading_listeners):
+            listener()
+
+    @callback
+    def _take_reading(self, value: Any, at: float | None) -> None:
+        self.read_at = dt_util.utcnow()
         self.last_value = value
         verdict = self._classifier.classify(value, time.time() if at is None else at)
         became_available = not self.available
@@ -225,6 +252,7 @@ class EntityFlameSource:
         self.hass = hass
         self.entity_id = entity_id
         self.detector = detector
+        detector.push = True
         self._unsub: CALLBACK_TYPE | None = None
 
     @callback

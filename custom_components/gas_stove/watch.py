@@ -133,6 +133,7 @@ class BurnerWatch:
         self._unsubs.append(self.burner.async_add_listener(self._evaluate))
         if self.flame is not None:
             self._unsubs.append(self.flame.async_add_listener(self._flame_changed))
+            self._unsubs.append(self.flame.async_add_reading_listener(self._check_out))
         self._resume_verification()
         if self.burner.escalated or self._verification is not None:
             # Restarted while verifying or while a second cut was held: keep
@@ -287,7 +288,10 @@ class BurnerWatch:
         if self._verification is not None:
             # A hold or a second shut-off during verification: same window.
             return
-        if self.flame.state is False:
+        if self.flame.out_since(requested_at):
+            # Already out by a reading taken after the request. An older
+            # "out" is not enough: a polled sensor may not have seen a burner
+            # lit seconds ago, with the knob still held in.
             self._fire(
                 StoveEvent.SHUT_OFF,
                 {"reason": reason, "verified": True, "seconds": 0.0, "was_lit": False},
@@ -368,9 +372,19 @@ class BurnerWatch:
                 self.flame_since = None
             else:
                 self.flame_since = None
-        if flame is False and (self._verification is not None or self.burner.escalated):
-            self._flame_out_confirmed()
+        self._check_out()
         self._evaluate()
+
+    @callback
+    def _check_out(self) -> None:
+        """End a verification or a second cut once the flame is seen out."""
+        if self.flame is None:
+            return
+        verification = self._verification
+        since = verification.requested_at if verification is not None else None
+        if (verification is not None or self.burner.escalated) and self.flame.out_since(since):
+            self._flame_out_confirmed()
+            self._evaluate()
 
     @callback
     def _evaluate(self) -> None:

@@ -203,3 +203,28 @@ async def test_external_cut_is_recorded(hass: HomeAssistant, make_kitchen: Kitch
     kitchen.relay.set_channel(1, True)  # switched in the Mi Home app
     await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
     await wait_for(lambda: _state(hass, LEFT_LAST) == "external")
+
+
+async def test_stale_out_reading_does_not_verify(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    """Lit seconds ago, knob still held in, the slow poll has not seen the flame yet."""
+    kitchen = await make_kitchen(sensor=True)
+    await setup_stove(hass, stove_entry(kitchen))
+    log = EventLog(hass, LEFT_EVENTS)
+    assert await kitchen.left.light()
+    kitchen.left.knob_held_fault = True
+    await asyncio.sleep(0.5)  # hot now, but the last reading (10 s poll) said out
+    assert _state(hass, LEFT_FLAME) == STATE_OFF
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.test_stove_left_burner_shut_off"}, blocking=True
+    )
+    # The old "out" does not count: the verification asks for fresh readings,
+    # finds the flame and the window closes with a Problem, not a false "out".
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=4))
+    await wait_for(lambda: "shutoff_failed" in log.types(), timeout=8)
+    assert "shut_off" not in log.types()
+    assert _state(hass, LEFT_PROBLEM) == STATE_ON
+    kitchen.left.knob_held_fault = False
+    await wait_for(lambda: "shut_off" in log.types(), timeout=8)
+    assert log.last("shut_off")["late"] is True

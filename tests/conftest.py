@@ -37,6 +37,38 @@ async def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
             await asyncio.sleep(0.01)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--soak`: thousands of random examples for the safety invariants."""
+    parser.addoption(
+        "--soak",
+        action="store_true",
+        help="run the safety-invariant tests with 2000 random examples each",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pass --soak on as GAS_STOVE_SOAK (read when the test module loads)."""
+    if config.getoption("--soak"):
+        os.environ["GAS_STOVE_SOAK"] = "1"
+
+
+SHORT_CONFIRM_DEADLINE = 1.5
+
+
+@pytest.fixture
+def short_relay_timing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shorter confirmation deadline and round trips; the logic is unchanged.
+
+    For tests that run many failing writes; the latency benchmark measures
+    the real figures.
+    """
+    from custom_components.gas_stove import relay
+
+    monkeypatch.setattr(relay, "CONFIRM_DEADLINE", SHORT_CONFIRM_DEADLINE)
+    monkeypatch.setattr(relay, "MAX_TIMEOUT", 0.3)
+    monkeypatch.setattr(relay, "INITIAL_TIMEOUT", 0.25)
+
+
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/gas_stove."""

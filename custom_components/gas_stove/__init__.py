@@ -55,6 +55,7 @@ async def _async_start(
         # Its readings go to the flame detectors, not to entities; this
         # listener keeps the coordinator polling.
         entry.async_on_unload(flame_coordinator.async_add_listener(_keep_polling))
+        entry.async_on_unload(flame_coordinator.async_stop)
     for channel in stove.entity_channels:
         channel.async_start()
         entry.async_on_unload(channel.async_stop)

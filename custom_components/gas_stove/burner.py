@@ -145,6 +145,11 @@ class Burner:
         return self._escalated
 
     @property
+    def pulse_until(self) -> datetime | None:
+        """When the confirmed pulse under way ends; None when none runs."""
+        return self._pulse_until
+
+    @property
     def pulsing(self) -> bool:
         """Whether a shut-off pulse is under way."""
         return self._pulse_until is not None or self._cutting is not None
@@ -419,8 +424,16 @@ class Burner:
         self._notify()
         # A running pulse ends at rest by itself; cutting it short could
         # leave the valve open.
-        await self._async_reconcile_once(release=True)
-        self._notify()
+        try:
+            await self._async_reconcile_once(release=True)
+        except RelayError as err:
+            # The person is told; the release is still owed once the relay
+            # answers (an unchanged relay state brings no update to act on).
+            self.last_error = err
+            self._schedule_retry()
+            raise
+        finally:
+            self._notify()
 
     @callback
     def _cancel_pulse(self) -> None:

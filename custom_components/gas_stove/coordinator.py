@@ -215,6 +215,12 @@ class MiotFlameCoordinator(DataUpdateCoordinator[dict[MiioChannelAddress, Any]])
         detector.async_add_listener(self._retune)
 
     @callback
+    def async_stop(self) -> None:
+        """Unload: cancel the detectors' pending debounce commits."""
+        for detector in self.detectors.values():
+            detector.async_stop()
+
+    @callback
     def async_watch(self, key: str, watching: bool) -> None:
         """Poll fast while `key` (a burner verifying a shut-off) asks for it."""
         if watching:

@@ -228,3 +228,21 @@ async def test_stale_out_reading_does_not_verify(
     kitchen.left.knob_held_fault = False
     await wait_for(lambda: "shut_off" in log.types(), timeout=8)
     assert log.last("shut_off")["late"] is True
+
+
+async def test_unload_with_a_flame_change_pending(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    # Found by the invariants test: a debounce commit outlived the unload.
+    kitchen = await make_kitchen(sensor=True)
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    assert await kitchen.left.light()
+    await asyncio.sleep(0.5)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
+    await wait_for(lambda: kitchen.sensor is not None and kitchen.sensor.stats.replies >= 3)
+    await hass.async_block_till_done()
+    # Lit is a candidate now, not yet committed (the debounce runs).
+    assert _state(hass, LEFT_FLAME) == STATE_OFF
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    # The harness fails the test on a timer left behind.

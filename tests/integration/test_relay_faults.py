@@ -104,6 +104,26 @@ async def test_action_fails_with_translated_error(hass: HomeAssistant, kitchen: 
     assert kitchen.relay.channel_state(1) is True
 
 
+async def test_failed_release_is_retried_until_at_rest(
+    hass: HomeAssistant, kitchen: Kitchen, short_relay_timing: None
+) -> None:
+    # Found by the invariants test: a release the relay did not confirm left
+    # the burner cut for good (an unchanged relay state brings no update).
+    await setup_stove(hass, stove_entry(kitchen))
+    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    kitchen.relay.faults.offline = True
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_GAS}, blocking=True)
+    assert kitchen.relay.channel_state(1) is True
+    assert hass.states.get(LEFT_LOCK).state == STATE_OFF  # the hold is gone
+    kitchen.relay.faults.offline = False
+    for step in range(1, 4):
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10 * step))
+        await hass.async_block_till_done()
+    await wait_for(lambda: kitchen.relay.channel_state(1) is False)
+    await wait_for(lambda: hass.states.get(LEFT_GAS).state == STATE_ON)
+
+
 async def test_device_error_code_is_reported(hass: HomeAssistant, kitchen: Kitchen) -> None:
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)

@@ -17,7 +17,6 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
-    NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
     SelectOptionDict,
@@ -84,9 +83,9 @@ from .stove import (
     kitchen_settings,
     timer_settings,
 )
-from .validation import TOKEN_RE, valid_host
+from .validation import TOKEN_RE, FiniteNumber, miot_id, name_error, valid_host
 
-PULSE_SELECTOR = NumberSelector(
+PULSE_SELECTOR = FiniteNumber(
     NumberSelectorConfig(
         min=MIN_PULSE,
         max=MAX_PULSE,
@@ -101,8 +100,8 @@ WIRING_SELECTOR = SelectSelector(
 TOKEN_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
 
-def _minutes(maximum: int) -> NumberSelector:
-    return NumberSelector(
+def _minutes(maximum: int) -> FiniteNumber:
+    return FiniteNumber(
         NumberSelectorConfig(
             min=0, max=maximum, step=1, unit_of_measurement="min", mode=NumberSelectorMode.BOX
         )
@@ -173,12 +172,17 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Name the stove."""
+        errors: dict[str, str] = {}
         if user_input is not None:
-            self._name = user_input[CONF_NAME].strip() or "Gas stove"
-            return await self.async_step_burner()
+            name = user_input[CONF_NAME].strip() or "Gas stove"
+            if (error := name_error(name)) is None:
+                self._name = name
+                return await self.async_step_burner()
+            errors[CONF_NAME] = error
         return self.async_show_form(
             step_id="user",
             data_schema=vol.Schema({vol.Required(CONF_NAME, default="Gas stove"): str}),
+            errors=errors,
         )
 
     async def async_step_burner(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -186,10 +190,9 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             name = user_input[CONF_NAME].strip()
-            if not name:
-                errors[CONF_NAME] = "name_required"
-            elif name in (s[CONF_NAME] for s in self._settings.values()):
-                errors[CONF_NAME] = "name_duplicate"
+            taken = {s[CONF_NAME] for s in self._settings.values()}
+            if error := name_error(name, taken):
+                errors[CONF_NAME] = error
             else:
                 self._pending = {**user_input, CONF_NAME: name}
                 if user_input[CONF_BACKEND] == RelayBackend.ENTITY:
@@ -267,12 +270,8 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
                         translation_key=CONF_PROTOCOL,
                     )
                 ),
-                vol.Required(CONF_SIID, default=DEFAULT_SIID): vol.All(
-                    vol.Coerce(int), vol.Range(min=1, max=99)
-                ),
-                vol.Required(CONF_PIID, default=DEFAULT_PIID): vol.All(
-                    vol.Coerce(int), vol.Range(min=1, max=99)
-                ),
+                vol.Required(CONF_SIID, default=DEFAULT_SIID): miot_id(),
+                vol.Required(CONF_PIID, default=DEFAULT_PIID): miot_id(),
             }
         )
         suggested = user_input or self._suggest_next_channel()
@@ -527,10 +526,8 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                 for b in self.config_entry.data[CONF_BURNERS]
                 if b[CONF_BURNER_ID] != self._burner_id
             }
-            if not name:
-                errors[CONF_NAME] = "name_required"
-            elif name in others:
-                errors[CONF_NAME] = "name_duplicate"
+            if error := name_error(name, others):
+                errors[CONF_NAME] = error
             else:
                 self._changes = {
                     CONF_NAME: name,
@@ -557,17 +554,17 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                 vol.Required(CONF_MAX_RUNTIME, default=timers.max_runtime_minutes): _minutes(
                     24 * 60
                 ),
-                vol.Required(CONF_TIMER_WARNING, default=timers.warning_seconds): NumberSelector(
+                vol.Required(CONF_TIMER_WARNING, default=timers.warning_seconds): FiniteNumber(
                     NumberSelectorConfig(
                         min=0, max=600, step=5, unit_of_measurement="s", mode=NumberSelectorMode.BOX
                     )
                 ),
                 vol.Required(
                     CONF_COUNTDOWN_SIID, default=int(config.get(CONF_COUNTDOWN_SIID) or 0)
-                ): vol.All(vol.Coerce(int), vol.Range(min=0, max=99)),
+                ): miot_id(0),
                 vol.Required(
                     CONF_COUNTDOWN_PIID, default=int(config.get(CONF_COUNTDOWN_PIID) or 0)
-                ): vol.All(vol.Coerce(int), vol.Range(min=0, max=99)),
+                ): miot_id(0),
             }
         )
         return self.async_show_form(
@@ -644,16 +641,16 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                 vol.Optional(CONF_HOOD_ENTITY): EntitySelector(
                     EntitySelectorConfig(domain=["fan", "switch", "light"])
                 ),
-                vol.Required(CONF_HOOD_PERCENTAGE, default=current.hood_percentage): NumberSelector(
+                vol.Required(CONF_HOOD_PERCENTAGE, default=current.hood_percentage): FiniteNumber(
                     NumberSelectorConfig(min=0, max=100, step=1, unit_of_measurement="%")
                 ),
                 vol.Optional(CONF_HOOD_PRESET): str,
-                vol.Required(CONF_HOOD_DELAY, default=current.hood_delay): NumberSelector(
+                vol.Required(CONF_HOOD_DELAY, default=current.hood_delay): FiniteNumber(
                     NumberSelectorConfig(
                         min=0, max=300, step=1, unit_of_measurement="s", mode=NumberSelectorMode.BOX
                     )
                 ),
-                vol.Required(CONF_HOOD_RUN_ON, default=current.hood_run_on_minutes): NumberSelector(
+                vol.Required(CONF_HOOD_RUN_ON, default=current.hood_run_on_minutes): FiniteNumber(
                     NumberSelectorConfig(
                         min=0,
                         max=30,

@@ -11,7 +11,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
-    NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
     SelectSelector,
@@ -44,7 +43,7 @@ from .const import (
 )
 from .relay import MiioChannelAddress, MiioRelay, RelayRejected, RelayUnreachable
 from .stove import flame_thresholds, verify_window
-from .validation import TOKEN_RE, valid_host
+from .validation import TOKEN_RE, FiniteNumber, miot_id, valid_host
 
 FLAME_KEYS = (
     CONF_FLAME_SOURCE,
@@ -63,8 +62,8 @@ def _kind_selector() -> SelectSelector:
     )
 
 
-def _number(low: float, high: float, step: float, unit: str) -> NumberSelector:
-    return NumberSelector(
+def _number(low: float, high: float, step: float, unit: str) -> FiniteNumber:
+    return FiniteNumber(
         NumberSelectorConfig(
             min=low, max=high, step=step, unit_of_measurement=unit, mode=NumberSelectorMode.BOX
         )
@@ -203,12 +202,8 @@ class FlameSteps(ConfigEntryBaseFlow):
                 vol.Required(CONF_TOKEN): TextSelector(
                     TextSelectorConfig(type=TextSelectorType.PASSWORD)
                 ),
-                vol.Required(CONF_FLAME_SIID, default=2): vol.All(
-                    vol.Coerce(int), vol.Range(min=1, max=99)
-                ),
-                vol.Required(CONF_FLAME_PIID, default=1): vol.All(
-                    vol.Coerce(int), vol.Range(min=1, max=99)
-                ),
+                vol.Required(CONF_FLAME_SIID, default=2): miot_id(),
+                vol.Required(CONF_FLAME_PIID, default=1): miot_id(),
                 vol.Required(
                     CONF_FLAME_KIND,
                     default=current.get(CONF_FLAME_KIND, FlameKind.MILLIVOLTS.value),

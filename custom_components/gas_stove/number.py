@@ -8,10 +8,11 @@ import math
 from homeassistant.components.number import NumberEntity, NumberEntityDescription, NumberMode
 from homeassistant.const import UnitOfTime
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_time_interval
 
-from .const import MAX_TIMER_MINUTES
+from .const import DOMAIN, MAX_TIMER_MINUTES
 from .entity import BurnerEntity
 from .stove import GasStoveConfigEntry
 
@@ -71,6 +72,13 @@ class ShutOffTimerNumber(BurnerEntity, NumberEntity):
 
     async def async_set_native_value(self, value: float) -> None:
         """0 cancels; 1 to 480 starts or replaces the countdown."""
+        if not math.isfinite(value):
+            # Home Assistant's range check lets NaN through.
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="timer_duration_invalid",
+                translation_placeholders={"value": str(value)},
+            )
         if value <= 0:
             await self.timer.async_cancel()
         else:

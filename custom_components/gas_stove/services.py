@@ -25,7 +25,9 @@ SERVICE_CANCEL_TIMER = "cancel_timer"
 ATTR_DURATION = "duration"
 
 TARGET_FIELDS: dict[vol.Marker, Any] = {
-    vol.Optional("entity_id"): cv.comp_entity_ids,
+    # Strings first: Home Assistant's entity-id validator raises TypeError
+    # (not a schema error) on e.g. `entity_id: true`.
+    vol.Optional("entity_id"): vol.All(vol.Any(cv.string, [cv.string]), cv.comp_entity_ids),
     vol.Optional("device_id"): vol.All(cv.ensure_list, [cv.string]),
     vol.Optional("area_id"): vol.All(cv.ensure_list, [cv.string]),
 }
@@ -38,7 +40,7 @@ SET_TIMER_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Required(ATTR_DURATION): obj
 def _duration(value: Any) -> timedelta:
     try:
         duration: timedelta = cv.time_period(value)
-    except vol.Invalid as err:
+    except (vol.Invalid, OverflowError) as err:  # e.g. {"days": 10**9}
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="timer_duration_invalid",

@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
+from typing import Any
+
+from homeassistant.helpers.selector import NumberSelector
+import voluptuous as vol
 
 TOKEN_RE = re.compile(r"^[0-9a-fA-F]{32}$")
 _LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 HOSTNAME_RE = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
+
+
+NAME_MAX = 64
+
+
+def name_error(name: str, taken: set[str] | None = None) -> str | None:
+    """Why a (stripped) stove or burner name cannot be used, if it cannot.
+
+    Names become entity names and are spoken by voice assistants: one line
+    of printable text, not a page.
+    """
+    if not name:
+        return "name_required"
+    if len(name) > NAME_MAX or not name.isprintable():
+        return "name_invalid"
+    if taken is not None and name in taken:
+        return "name_duplicate"
+    return None
 
 
 def valid_host(host: str) -> bool:
@@ -17,3 +40,27 @@ def valid_host(host: str) -> bool:
     except ValueError:
         return bool(HOSTNAME_RE.match(host)) and not host.replace(".", "").isdigit()
     return True
+
+
+def miot_id(minimum: int = 1) -> vol.All:
+    """A MIoT siid/piid field: a whole number from `minimum` to 99.
+
+    Through float and a range first: `vol.Coerce(int)` alone lets the
+    OverflowError of infinity escape as a trace. Serialisable for the form.
+    """
+    return vol.All(vol.Coerce(float), vol.Range(min=minimum, max=99), vol.Coerce(int))
+
+
+class FiniteNumber(NumberSelector):
+    """A number selector that also refuses NaN and infinity.
+
+    Home Assistant's own range check compares, and NaN fails no comparison:
+    a NaN pulse or threshold would be accepted and stored.
+    """
+
+    def __call__(self, data: Any) -> float:
+        """Validate like the number selector, then insist on a finite value."""
+        value = super().__call__(data)
+        if not math.isfinite(value):
+            raise vol.Invalid(f"{data!r} is not a number")
+        return value

@@ -91,6 +91,9 @@ async def test_miio_errors(
     flow_id = result["flow_id"]
     result = await hass.config_entries.flow.async_configure(flow_id, {**BURNER, "name": " "})
     assert result["errors"] == {"name": "name_required"}
+    for name in ("x" * 65, "left\nburner", "\x00"):
+        result = await hass.config_entries.flow.async_configure(flow_id, {**BURNER, "name": name})
+        assert result["errors"] == {"name": "name_invalid"}, name
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**BURNER, "name": "Left burner"}
     )
@@ -120,6 +123,15 @@ async def test_miio_errors(
     )
     result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen))
     assert result["errors"] == {"base": "channel_duplicate"}
+
+
+async def test_stove_name_must_be_one_short_line(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"name": "灶" * 65})
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"name": "name_invalid"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"name": "厨房"})
+    assert result["step_id"] == "burner"
 
 
 async def test_legacy_plug(hass: HomeAssistant, make_kitchen: KitchenFactory) -> None:

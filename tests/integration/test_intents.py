@@ -310,7 +310,7 @@ async def test_several_stoves(
 
 
 async def test_what_cannot_be_done_is_said(
-    hass: HomeAssistant, kitchen: Kitchen, tmp_path: Path
+    hass: HomeAssistant, kitchen: Kitchen, tmp_path: Path, short_relay_timing: None
 ) -> None:
     await _assist(hass, tmp_path)
     await setup_stove(hass, stove_entry(kitchen))
@@ -343,8 +343,8 @@ async def test_what_cannot_be_done_is_said(
     assert _state(hass, LEFT_TIMER) == "0"
     assert kitchen.relay.channel_state(1) is False
 
-    # A relay that does not answer: said, naming the burners, once the ~6 s
-    # budget is spent. Both sentences at once: the second joins the first cut.
+    # A relay that does not answer: said, naming the burners, once the
+    # confirmation budget is spent. Both sentences at once: the second joins the first cut.
     kitchen.relay.faults.drop_requests = 1.0
     english, chinese = await asyncio.gather(
         _converse(hass, "turn off the left burner"), _converse(hass, "关火", "zh-Hans")

@@ -44,7 +44,7 @@ from .burner import Burner
 from .const import DOMAIN, ShutOffReason, StoveEvent
 from .memory import BurnerMemory
 from .relay import RelayError
-from .watch import BurnerWatch
+from .watch import BurnerWatch, raise_critical_issue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -370,15 +370,11 @@ class KitchenGuards:
             title=title.format(stove=self.stove_name),
             notification_id=self.emergency_issue_id,
         )
-        ir.async_create_issue(
+        raise_critical_issue(
             self.hass,
-            DOMAIN,
             self.emergency_issue_id,
-            is_fixable=False,
-            is_persistent=False,
-            severity=ir.IssueSeverity.CRITICAL,
-            translation_key="emergency",
-            translation_placeholders={"sensor": name, "stove": self.stove_name},
+            "emergency",
+            {"sensor": name, "stove": self.stove_name},
         )
 
     async def _async_hold(self, burner: Burner) -> None:

@@ -246,31 +246,20 @@ class BurnerWatch:
 
     @callback
     def _raise_relay_issue(self) -> None:
-        ir.async_create_issue(
+        raise_critical_issue(
             self.hass,
-            DOMAIN,
             self.relay_issue_id,
-            is_fixable=False,
-            is_persistent=False,
-            severity=ir.IssueSeverity.CRITICAL,
-            translation_key="relay_not_confirmed",
-            translation_placeholders={"burner": self.burner.settings.name},
+            "relay_not_confirmed",
+            {"burner": self.burner.settings.name},
         )
 
     @callback
     def _raise_verification_issue(self) -> None:
-        ir.async_create_issue(
+        raise_critical_issue(
             self.hass,
-            DOMAIN,
             self.issue_id,
-            is_fixable=False,
-            is_persistent=False,
-            severity=ir.IssueSeverity.CRITICAL,
-            translation_key="shutoff_unconfirmed",
-            translation_placeholders={
-                "burner": self.burner.settings.name,
-                "window": f"{self.verify_window:g}",
-            },
+            "shutoff_unconfirmed",
+            {"burner": self.burner.settings.name, "window": f"{self.verify_window:g}"},
         )
 
     @callback
@@ -409,6 +398,23 @@ class BurnerWatch:
             elif not active:
                 self.problems.discard(problem)
         self._notify()
+
+
+@callback
+def raise_critical_issue(
+    hass: HomeAssistant, issue_id: str, translation_key: str, placeholders: dict[str, str]
+) -> None:
+    """A repair issue a person must act on; raised again after a restart if still true."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.CRITICAL,
+        translation_key=translation_key,
+        translation_placeholders=placeholders,
+    )
 
 
 def _since(moment: datetime) -> float:

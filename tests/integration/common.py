@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 from typing import Any
 
+from homeassistant.const import STATE_ON
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_state_change_event
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.gas_stove.const import DOMAIN
-from tests.conftest import TOKEN, Kitchen
+from tests.conftest import TOKEN, Kitchen, wait_for
 
 BURNER_IDS = ("left", "right", "back", "wok")
 NAMES = ("Left burner", "Right burner", "Back burner", "Wok burner")
@@ -84,6 +88,21 @@ LEFT_PROBLEM = "binary_sensor.test_stove_left_burner_problem"
 LEFT_COOKING = "sensor.test_stove_left_burner_cooking_time"
 LEFT_LAST = "sensor.test_stove_left_burner_last_shut_off"
 LEFT_EVENTS = "event.test_stove_left_burner_events"
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """The state of an entity that must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+async def light_left(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    """Light the left burner and let the slow flame poll notice it."""
+    assert await kitchen.left.light()
+    await asyncio.sleep(0.5)  # the thermocouple warms up
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
+    await wait_for(lambda: state_of(hass, LEFT_FLAME) == STATE_ON, timeout=5)
 
 
 class EventLog:

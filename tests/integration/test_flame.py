@@ -12,7 +12,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from tests.conftest import Kitchen, KitchenFactory, wait_for
+from tests.conftest import KitchenFactory, wait_for
 from tests.integration.common import (
     LEFT_COOKING,
     LEFT_EVENTS,
@@ -22,36 +22,24 @@ from tests.integration.common import (
     LEFT_LOCK,
     LEFT_PROBLEM,
     EventLog,
+    light_left,
     setup_stove,
+    state_of,
     stove_entry,
 )
-
-
-async def _lit(hass: HomeAssistant, kitchen: Kitchen) -> None:
-    """Light the left burner and let the slow flame poll notice it."""
-    assert await kitchen.left.light()
-    await asyncio.sleep(0.5)  # the thermocouple warms up
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
-    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_ON, timeout=5)
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
 
 
 async def test_confirmed_shut_off(hass: HomeAssistant, make_kitchen: KitchenFactory) -> None:
     kitchen = await make_kitchen(sensor=True)
     await setup_stove(hass, stove_entry(kitchen))
     log = EventLog(hass, LEFT_EVENTS)
-    assert _state(hass, LEFT_FLAME) == STATE_OFF
-    assert _state(hass, LEFT_COOKING) == "0.0"
-    await _lit(hass, kitchen)
+    assert state_of(hass, LEFT_FLAME) == STATE_OFF
+    assert state_of(hass, LEFT_COOKING) == "0.0"
+    await light_left(hass, kitchen)
     assert hass.states.get(LEFT_COOKING).attributes["started_at"]
 
     await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
-    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_OFF, timeout=5)
+    await wait_for(lambda: state_of(hass, LEFT_FLAME) == STATE_OFF, timeout=5)
     await wait_for(lambda: "shut_off" in log.types())
     shut_off = log.last("shut_off")
     assert shut_off["reason"] == "manual"
@@ -59,10 +47,10 @@ async def test_confirmed_shut_off(hass: HomeAssistant, make_kitchen: KitchenFact
     assert 0 < shut_off["seconds"] < 3
     assert log.types()[:1] == ["flame_on"]
     assert "flame_off" in log.types()
-    assert _state(hass, LEFT_LAST) == "manual"
+    assert state_of(hass, LEFT_LAST) == "manual"
     assert hass.states.get(LEFT_LAST).attributes["at"]
-    assert _state(hass, LEFT_COOKING) == "0.0"
-    assert _state(hass, LEFT_PROBLEM) == STATE_OFF
+    assert state_of(hass, LEFT_COOKING) == "0.0"
+    assert state_of(hass, LEFT_PROBLEM) == STATE_OFF
 
 
 async def test_knob_held_escalates_and_clears(
@@ -72,14 +60,14 @@ async def test_knob_held_escalates_and_clears(
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
     log = EventLog(hass, LEFT_EVENTS)
-    await _lit(hass, kitchen)
+    await light_left(hass, kitchen)
     kitchen.left.knob_held_fault = True  # someone holds the knob pushed in
 
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.test_stove_left_burner_shut_off"}, blocking=True
     )
     # The verification window (3 s) closes with the flame still on.
-    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_ON, timeout=8)
+    await wait_for(lambda: state_of(hass, LEFT_PROBLEM) == STATE_ON, timeout=8)
     problem = hass.states.get(LEFT_PROBLEM)
     assert problem.attributes["reason"] == "shutoff_unconfirmed"
     await wait_for(lambda: "shutoff_failed" in log.types())
@@ -92,8 +80,8 @@ async def test_knob_held_escalates_and_clears(
     assert kitchen.left.flame
 
     kitchen.left.knob_held_fault = False  # the knob is released
-    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_OFF, timeout=8)
-    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF, timeout=3)
+    await wait_for(lambda: state_of(hass, LEFT_FLAME) == STATE_OFF, timeout=8)
+    await wait_for(lambda: state_of(hass, LEFT_PROBLEM) == STATE_OFF, timeout=3)
     assert issue_registry.async_get_issue("gas_stove", issue_id) is None
     await wait_for(lambda: "shut_off" in log.types())
     late = log.last("shut_off")
@@ -102,7 +90,7 @@ async def test_knob_held_escalates_and_clears(
     # Flame confirmed out: the burner returns to rest by itself.
     await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=5)
     # The relay moves first; Home Assistant shows it once the write is read back.
-    await wait_for(lambda: _state(hass, LEFT_GAS) == STATE_ON)
+    await wait_for(lambda: state_of(hass, LEFT_GAS) == STATE_ON)
     assert await kitchen.left.light()
 
 
@@ -113,13 +101,13 @@ async def test_flame_while_locked(hass: HomeAssistant, make_kitchen: KitchenFact
     # A relay that does not really open the loop (welded contact, wrong
     # burner wired): the burner lights although the lock holds the cut.
     kitchen.left.knob_held_fault = True
-    await _lit(hass, kitchen)
+    await light_left(hass, kitchen)
     await wait_for(
         lambda: hass.states.get(LEFT_PROBLEM).attributes["reason"] == "flame_while_locked",
         timeout=5,
     )
     kitchen.left.knob_held_fault = False
-    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF, timeout=10)
+    await wait_for(lambda: state_of(hass, LEFT_PROBLEM) == STATE_OFF, timeout=10)
 
 
 async def test_relay_unreachable_while_lit(
@@ -128,19 +116,19 @@ async def test_relay_unreachable_while_lit(
     kitchen = await make_kitchen(sensor=True)
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
-    await _lit(hass, kitchen)
+    await light_left(hass, kitchen)
     kitchen.relay.faults.offline = True
     # Three failed polls in a row: the relay is gone.
     for _ in range(3):
         await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
-    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_ON)
+    await wait_for(lambda: state_of(hass, LEFT_PROBLEM) == STATE_ON)
     assert hass.states.get(LEFT_PROBLEM).attributes["reason"] == "relay_unreachable_while_lit"
-    assert _state(hass, LEFT_GAS) == STATE_UNKNOWN  # still takes a shut-off
+    assert state_of(hass, LEFT_GAS) == STATE_UNKNOWN  # still takes a shut-off
     # The right burner is out: no problem there.
-    assert _state(hass, "binary_sensor.test_stove_right_burner_problem") == STATE_OFF
+    assert state_of(hass, "binary_sensor.test_stove_right_burner_problem") == STATE_OFF
     kitchen.relay.faults.offline = False
     await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
-    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF)
+    await wait_for(lambda: state_of(hass, LEFT_PROBLEM) == STATE_OFF)
 
 
 async def test_flame_sensor_unavailable(hass: HomeAssistant, make_kitchen: KitchenFactory) -> None:
@@ -150,8 +138,8 @@ async def test_flame_sensor_unavailable(hass: HomeAssistant, make_kitchen: Kitch
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
     # The stove still loads and can be shut off; the flame is unavailable.
-    assert _state(hass, LEFT_FLAME) == STATE_UNAVAILABLE
-    assert _state(hass, LEFT_COOKING) == STATE_UNAVAILABLE
+    assert state_of(hass, LEFT_FLAME) == STATE_UNAVAILABLE
+    assert state_of(hass, LEFT_COOKING) == STATE_UNAVAILABLE
     assert hass.states.get(LEFT_PROBLEM).attributes["reason"] == "flame_source_unavailable"
     log = EventLog(hass, LEFT_EVENTS)
     await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
@@ -160,8 +148,8 @@ async def test_flame_sensor_unavailable(hass: HomeAssistant, make_kitchen: Kitch
     assert log.last("shutoff_failed")["flame"] == "unknown"
     kitchen.sensor.faults.offline = False
     await entry.runtime_data.flame_coordinators[kitchen.sensor.host].async_refresh()
-    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_OFF)
-    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF, timeout=5)
+    await wait_for(lambda: state_of(hass, LEFT_FLAME) == STATE_OFF)
+    await wait_for(lambda: state_of(hass, LEFT_PROBLEM) == STATE_OFF, timeout=5)
 
 
 async def test_last_shut_off_survives_restart(
@@ -171,12 +159,12 @@ async def test_last_shut_off_survives_restart(
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
     await hass.services.async_call("gas_stove", "shut_off", {"entity_id": LEFT_GAS}, blocking=True)
-    assert _state(hass, LEFT_LAST) == "service"
+    assert state_of(hass, LEFT_LAST) == "service"
     at = hass.states.get(LEFT_LAST).attributes["at"]
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert _state(hass, LEFT_LAST) == "service"
+    assert state_of(hass, LEFT_LAST) == "service"
     assert hass.states.get(LEFT_LAST).attributes["at"] == at
 
 
@@ -202,7 +190,7 @@ async def test_external_cut_is_recorded(hass: HomeAssistant, make_kitchen: Kitch
     await setup_stove(hass, entry)
     kitchen.relay.set_channel(1, True)  # switched in the Mi Home app
     await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
-    await wait_for(lambda: _state(hass, LEFT_LAST) == "external")
+    await wait_for(lambda: state_of(hass, LEFT_LAST) == "external")
 
 
 async def test_stale_out_reading_does_not_verify(
@@ -215,7 +203,7 @@ async def test_stale_out_reading_does_not_verify(
     assert await kitchen.left.light()
     kitchen.left.knob_held_fault = True
     await asyncio.sleep(0.5)  # hot now, but the last reading (10 s poll) said out
-    assert _state(hass, LEFT_FLAME) == STATE_OFF
+    assert state_of(hass, LEFT_FLAME) == STATE_OFF
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.test_stove_left_burner_shut_off"}, blocking=True
     )
@@ -224,7 +212,7 @@ async def test_stale_out_reading_does_not_verify(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=4))
     await wait_for(lambda: "shutoff_failed" in log.types(), timeout=8)
     assert "shut_off" not in log.types()
-    assert _state(hass, LEFT_PROBLEM) == STATE_ON
+    assert state_of(hass, LEFT_PROBLEM) == STATE_ON
     kitchen.left.knob_held_fault = False
     await wait_for(lambda: "shut_off" in log.types(), timeout=8)
     assert log.last("shut_off")["late"] is True
@@ -243,6 +231,6 @@ async def test_unload_with_a_flame_change_pending(
     await wait_for(lambda: kitchen.sensor is not None and kitchen.sensor.stats.replies >= 3)
     await hass.async_block_till_done()
     # Lit is a candidate now, not yet committed (the debounce runs).
-    assert _state(hass, LEFT_FLAME) == STATE_OFF
+    assert state_of(hass, LEFT_FLAME) == STATE_OFF
     assert await hass.config_entries.async_unload(entry.entry_id)
     # The harness fails the test on a timer left behind.

@@ -29,7 +29,9 @@ from tests.integration.common import (
     LEFT_GAS,
     LEFT_LAST,
     LEFT_LOCK,
+    light_left,
     setup_stove,
+    state_of,
     stove_entry,
 )
 
@@ -78,12 +80,6 @@ async def _refused(
     return speech
 
 
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
-
-
 def _entity_id(hass: HomeAssistant, entry: MockConfigEntry, burner_id: str, key: str) -> str:
     """Entity ids of burners with Chinese names are transliterated: look them up."""
     domain = {"gas": "switch", "shut_off_timer": "number", "last_shut_off": "sensor"}[key]
@@ -115,7 +111,7 @@ async def test_english_sentences(hass: HomeAssistant, kitchen: Kitchen, tmp_path
 
     assert await _say(hass, "turn off the left burner") == "Turned off Left burner."
     assert kitchen.relay.channel_state(1) is True
-    assert _state(hass, LEFT_LAST) == "voice"
+    assert state_of(hass, LEFT_LAST) == "voice"
     assert await _say(hass, "what's the stove status") == (
         "Left burner: gas cut. Right burner: ready."
     )
@@ -125,11 +121,11 @@ async def test_english_sentences(hass: HomeAssistant, kitchen: Kitchen, tmp_path
     assert await _say(hass, "turn off the left burner in ten minutes") == (
         "Left burner will turn off in 10 minutes."
     )
-    assert _state(hass, LEFT_TIMER) == "10"
+    assert state_of(hass, LEFT_TIMER) == "10"
     assert await _say(hass, "shut the right burner off in 25 minutes") == (
         "Right burner will turn off in 25 minutes."
     )
-    assert _state(hass, RIGHT_TIMER) == "25"
+    assert state_of(hass, RIGHT_TIMER) == "25"
     assert await _say(hass, "how long until the left burner turns off") == (
         "Left burner turns off in 10 minutes."
     )
@@ -139,30 +135,30 @@ async def test_english_sentences(hass: HomeAssistant, kitchen: Kitchen, tmp_path
     assert await _say(hass, "cancel the timer for the right burner") == (
         "Cancelled the timer of Right burner."
     )
-    assert _state(hass, RIGHT_TIMER) == "0"
+    assert state_of(hass, RIGHT_TIMER) == "0"
     assert await _say(hass, "how much time is left on the right burner timer") == (
         "No timer is running for Right burner."
     )
     assert await _say(hass, "set a timer for the left burner for half an hour") == (
         "Left burner will turn off in 30 minutes."
     )
-    assert _state(hass, LEFT_TIMER) == "30"
+    assert state_of(hass, LEFT_TIMER) == "30"
     assert await _say(hass, "turn off the left burner in an hour and a half") == (
         "Left burner will turn off in 1 hour and 30 minutes."
     )
-    assert _state(hass, LEFT_TIMER) == "90"
+    assert state_of(hass, LEFT_TIMER) == "90"
     # Without a flame source nothing says which burner is lit: all are timed.
     assert await _say(hass, "turn the stove off in two hours") == (
         "Left burner and Right burner will turn off in 2 hours."
     )
-    assert _state(hass, LEFT_TIMER) == _state(hass, RIGHT_TIMER) == "120"
+    assert state_of(hass, LEFT_TIMER) == state_of(hass, RIGHT_TIMER) == "120"
     assert await _say(hass, "set a stove timer for 1 hour") == (
         "Left burner and Right burner will turn off in 1 hour."
     )
     assert await _say(hass, "cancel the stove timers") == (
         "Cancelled the timer of Left burner and Right burner."
     )
-    assert _state(hass, LEFT_TIMER) == _state(hass, RIGHT_TIMER) == "0"
+    assert state_of(hass, LEFT_TIMER) == state_of(hass, RIGHT_TIMER) == "0"
     assert await _say(hass, "how long until the stove turns off") == "No stove timer is running."
     assert await _say(hass, "cancel the stove timer") == "No stove timer is running."
 
@@ -178,7 +174,7 @@ async def test_english_sentences(hass: HomeAssistant, kitchen: Kitchen, tmp_path
     assert response.speech["plain"]["speech"] == "No timer is running for Left burner."
 
     assert await _say(hass, "turn the stove off") == "Turned off Left burner and Right burner."
-    assert _state(hass, LEFT_LAST) == _state(hass, RIGHT_LAST) == "voice"
+    assert state_of(hass, LEFT_LAST) == state_of(hass, RIGHT_LAST) == "voice"
     assert kitchen.relay.channel_state(1) is kitchen.relay.channel_state(2) is True
 
 
@@ -193,46 +189,38 @@ async def test_chinese_sentences(
     right_timer = _entity_id(hass, entry, "right", "shut_off_timer")
 
     assert await _say(hass, "关闭左灶", "zh-Hans") == "已关闭左灶。"
-    assert _state(hass, _entity_id(hass, entry, "left", "last_shut_off")) == "voice"
+    assert state_of(hass, _entity_id(hass, entry, "left", "last_shut_off")) == "voice"
     assert kitchen.relay.channel_state(1) is True
     await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=5)
 
     # Chinese numerals and digits; 半小时, 一刻钟, 一个半小时, 两个小时.
     assert await _say(hass, "左灶十分钟后关火", "zh-Hans") == "左灶将在10分钟后关火。"
-    assert _state(hass, left_timer) == "10"
+    assert state_of(hass, left_timer) == "10"
     assert await _say(hass, "右灶25分钟后关火", "zh-Hans") == "右灶将在25分钟后关火。"
-    assert _state(hass, right_timer) == "25"
+    assert state_of(hass, right_timer) == "25"
     assert await _say(hass, "左灶还有多久关火", "zh-Hans") == "左灶还有10分钟关火。"
     assert await _say(hass, "还有多久关火", "zh-Hans") == (
         "左灶还有10分钟关火。右灶还有25分钟关火。"
     )
     assert await _say(hass, "左灶半小时后关火", "zh-Hans") == "左灶将在30分钟后关火。"
-    assert _state(hass, left_timer) == "30"
+    assert state_of(hass, left_timer) == "30"
     assert await _say(hass, "给右灶定时一刻钟", "zh-Hans") == "右灶将在15分钟后关火。"
-    assert _state(hass, right_timer) == "15"
+    assert state_of(hass, right_timer) == "15"
     assert await _say(hass, "左灶一个半小时后关火", "zh-Hans") == ("左灶将在1小时30分钟后关火。")
-    assert _state(hass, left_timer) == "90"
+    assert state_of(hass, left_timer) == "90"
     assert await _say(hass, "取消右灶的定时", "zh-Hans") == "已取消右灶的关火定时。"
-    assert _state(hass, right_timer) == "0"
+    assert state_of(hass, right_timer) == "0"
     assert await _say(hass, "两个小时后关火", "zh-Hans") == "左灶和右灶将在2小时后关火。"
-    assert _state(hass, left_timer) == _state(hass, right_timer) == "120"
+    assert state_of(hass, left_timer) == state_of(hass, right_timer) == "120"
     # zh-cn is what Assist calls Simplified Chinese; the answer is the same.
     assert await _say(hass, "燃气灶状态", "zh-cn") == "左灶：2小时后关火。右灶：2小时后关火。"
     assert await _say(hass, "取消关火定时", "zh-Hans") == "已取消左灶和右灶的关火定时。"
-    assert _state(hass, left_timer) == _state(hass, right_timer) == "0"
+    assert state_of(hass, left_timer) == state_of(hass, right_timer) == "0"
     assert await _say(hass, "左灶开着吗", "zh-Hans") == "左灶：正常。"
 
     assert await _say(hass, "关火", "zh-Hans") == "已关闭左灶和右灶。"
-    assert _state(hass, _entity_id(hass, entry, "right", "last_shut_off")) == "voice"
+    assert state_of(hass, _entity_id(hass, entry, "right", "last_shut_off")) == "voice"
     assert kitchen.relay.channel_state(1) is kitchen.relay.channel_state(2) is True
-
-
-async def _lit(hass: HomeAssistant, kitchen: Kitchen) -> None:
-    """Light the left burner and let the slow flame poll notice it."""
-    assert await kitchen.left.light()
-    await asyncio.sleep(0.5)  # the thermocouple warms up
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
-    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_ON, timeout=5)
 
 
 async def test_timer_for_the_lit_burners(
@@ -245,26 +233,26 @@ async def test_timer_for_the_lit_burners(
         "No burner is lit, so no timer was set."
     )
     assert await _say(hass, "is the stove on") == "Left burner: out. Right burner: out."
-    await _lit(hass, kitchen)
+    await light_left(hass, kitchen)
     # Only the lit burner gets the timer.
     assert await _say(hass, "turn off the stove in 10 minutes") == (
         "Left burner will turn off in 10 minutes."
     )
-    assert _state(hass, LEFT_TIMER) == "10"
-    assert _state(hass, RIGHT_TIMER) == "0"
+    assert state_of(hass, LEFT_TIMER) == "10"
+    assert state_of(hass, RIGHT_TIMER) == "0"
     assert await _say(hass, "are the burners lit") == (
         "Left burner: lit, turns off in 10 minutes. Right burner: out."
     )
     assert await _say(hass, "燃气灶半小时后关火", "zh-Hans") == "Left burner将在30分钟后关火。"
     assert await _say(hass, "turn off the left burner") == "Turned off Left burner."
-    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_OFF, timeout=5)
+    await wait_for(lambda: state_of(hass, LEFT_FLAME) == STATE_OFF, timeout=5)
     # The confirmed cut ended the timer.
-    await wait_for(lambda: _state(hass, LEFT_TIMER) == "0")
+    await wait_for(lambda: state_of(hass, LEFT_TIMER) == "0")
 
     assert kitchen.sensor is not None
     kitchen.sensor.faults.drop_requests = 1.0
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
-    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_UNAVAILABLE, timeout=5)
+    await wait_for(lambda: state_of(hass, LEFT_FLAME) == STATE_UNAVAILABLE, timeout=5)
     assert await _say(hass, "what is the stove status") == (
         "Left burner: flame unknown, flame sensor unavailable."
         " Right burner: flame unknown, flame sensor unavailable."
@@ -293,7 +281,7 @@ async def test_several_stoves(
         "Turned off Garage stove Left burner and Garage stove Right burner."
     )
     assert garage_kitchen.relay.channel_state(1) is garage_kitchen.relay.channel_state(2) is True
-    assert _state(hass, LEFT_LAST) != "voice"
+    assert state_of(hass, LEFT_LAST) != "voice"
     # The same burner name on both stoves: both.
     assert await _say(hass, "turn off the left burner in 5 minutes") == (
         "Test stove Left burner and Garage stove Left burner will turn off in 5 minutes."
@@ -340,7 +328,7 @@ async def test_what_cannot_be_done_is_said(
     assert await _refused(hass, "左灶九个小时后关火", "zh-Hans") == (
         "关火定时只能设为1到480分钟，不能是540分钟。"
     )
-    assert _state(hass, LEFT_TIMER) == "0"
+    assert state_of(hass, LEFT_TIMER) == "0"
     assert kitchen.relay.channel_state(1) is False
 
     # A relay that does not answer: said, naming the burners, once the
@@ -365,9 +353,9 @@ async def test_what_cannot_be_done_is_said(
     for step in range(1, 90):
         async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11 * step))
         await asyncio.sleep(0.5)
-        if _state(hass, LEFT_GAS) == STATE_UNKNOWN:
+        if state_of(hass, LEFT_GAS) == STATE_UNKNOWN:
             break
-    assert _state(hass, LEFT_GAS) == STATE_UNKNOWN
+    assert state_of(hass, LEFT_GAS) == STATE_UNKNOWN
     assert await _say(hass, "what's the stove status") == (
         "Left burner: relay offline, shut-off not confirmed."
         " Right burner: relay offline, shut-off not confirmed."
@@ -400,9 +388,9 @@ async def test_no_stove_and_other_devices(hass: HomeAssistant, tmp_path: Path) -
     # Our sentences take precedence over the built-in ones; a name that is no
     # burner or stove of ours still reaches Home Assistant's own turn-off.
     assert await _say(hass, "关闭电磁灶", "zh-Hans") == "已关闭电磁灶。"
-    assert _state(hass, "input_boolean.induction") == STATE_OFF
+    assert state_of(hass, "input_boolean.induction") == STATE_OFF
     assert await _say(hass, "turn off the camping stove") == "Turned off camping stove."
-    assert _state(hass, "input_boolean.camping") == STATE_OFF
+    assert state_of(hass, "input_boolean.camping") == STATE_OFF
 
 
 async def test_builtin_turn_off_finds_the_gas_switch(
@@ -428,8 +416,8 @@ async def test_builtin_turn_off_finds_the_gas_switch(
         assert response.intent.intent_type == intent.INTENT_TURN_OFF, text
         assert response.response_type is intent.IntentResponseType.ACTION_DONE, text
         assert kitchen.relay.channel_state(channel) is True, text
-    assert _state(hass, LEFT_LAST) == "manual"
-    await wait_for(lambda: _state(hass, LEFT_GAS) == _state(hass, right_gas) == STATE_ON, 5)
+    assert state_of(hass, LEFT_LAST) == "manual"
+    await wait_for(lambda: state_of(hass, LEFT_GAS) == state_of(hass, right_gas) == STATE_ON, 5)
     response = await _converse(hass, "turn off the left burner gas")
     assert response.intent is not None
     assert response.intent.intent_type == intent.INTENT_TURN_OFF

@@ -24,12 +24,13 @@ from tests.conftest import Kitchen, KitchenFactory, wait_for
 from tests.integration.common import (
     LEFT_BUTTON,
     LEFT_EVENTS,
-    LEFT_FLAME,
     LEFT_GAS,
     LEFT_LOCK,
     LEFT_PROBLEM,
     EventLog,
+    light_left,
     setup_stove,
+    state_of,
     stove_entry,
 )
 
@@ -148,19 +149,6 @@ async def test_external_cut_is_reported_not_fought(hass: HomeAssistant, kitchen:
     assert kitchen.relay.channel_state(2) is False
 
 
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
-
-
-async def _lit(hass: HomeAssistant, kitchen: Kitchen) -> None:
-    assert await kitchen.left.light()
-    await asyncio.sleep(0.5)  # the thermocouple warms up
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
-    await wait_for(lambda: _state(hass, LEFT_FLAME) == STATE_ON, timeout=5)
-
-
 async def test_restart_mid_verification_flame_out_meanwhile(
     hass: HomeAssistant, make_kitchen: KitchenFactory
 ) -> None:
@@ -168,7 +156,7 @@ async def test_restart_mid_verification_flame_out_meanwhile(
     kitchen = await make_kitchen(sensor=True)
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
-    await _lit(hass, kitchen)
+    await light_left(hass, kitchen)
     await hass.services.async_call("button", "press", {"entity_id": LEFT_BUTTON}, blocking=True)
     # The cut is confirmed; the sensor has not seen the flame go out yet.
     assert entry.runtime_data.watches["left"].verifying
@@ -181,7 +169,7 @@ async def test_restart_mid_verification_flame_out_meanwhile(
     assert (event["reason"], event["verified"], event["late"]) == ("button", True, False)
     assert not kitchen.left.flame
     assert kitchen.relay.channel_state(1) is False
-    assert _state(hass, LEFT_PROBLEM) == STATE_OFF
+    assert state_of(hass, LEFT_PROBLEM) == STATE_OFF
 
 
 async def test_restart_mid_verification_knob_held(
@@ -191,7 +179,7 @@ async def test_restart_mid_verification_knob_held(
     kitchen = await make_kitchen(sensor=True)
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
-    await _lit(hass, kitchen)
+    await light_left(hass, kitchen)
     kitchen.left.knob_held_fault = True
     await hass.services.async_call("button", "press", {"entity_id": LEFT_BUTTON}, blocking=True)
     await _restart(hass, entry.entry_id)
@@ -202,7 +190,7 @@ async def test_restart_mid_verification_knob_held(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=6))
     await wait_for(lambda: "shutoff_failed" in log.types(), timeout=8)
     assert log.last("shutoff_failed")["reason"] == "button"
-    assert _state(hass, LEFT_PROBLEM) == STATE_ON
+    assert state_of(hass, LEFT_PROBLEM) == STATE_ON
     issue_id = f"shutoff_unconfirmed_{entry.entry_id}_left"
     assert issue_registry.async_get_issue("gas_stove", issue_id) is not None
     await wait_for(lambda: kitchen.relay.channel_state(1) is True)
@@ -211,7 +199,7 @@ async def test_restart_mid_verification_knob_held(
     await _restart(hass, entry.entry_id)
     log = EventLog(hass, LEFT_EVENTS)
     assert kitchen.relay.channel_state(1) is True
-    assert _state(hass, LEFT_PROBLEM) == STATE_ON
+    assert state_of(hass, LEFT_PROBLEM) == STATE_ON
     assert issue_registry.async_get_issue("gas_stove", issue_id) is not None
 
     kitchen.left.knob_held_fault = False
@@ -219,7 +207,7 @@ async def test_restart_mid_verification_knob_held(
     event = log.last("shut_off")
     assert (event["reason"], event["verified"], event["late"]) == ("button", True, True)
     await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=5)
-    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF)
+    await wait_for(lambda: state_of(hass, LEFT_PROBLEM) == STATE_OFF)
     assert issue_registry.async_get_issue("gas_stove", issue_id) is None
 
 
@@ -231,15 +219,15 @@ async def test_failed_shut_off_is_still_a_problem_after_restart(
     kitchen.relay.faults.drop_requests = 1.0
     with pytest.raises(HomeAssistantError):
         await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
-    assert _state(hass, LEFT_PROBLEM) == STATE_ON
+    assert state_of(hass, LEFT_PROBLEM) == STATE_ON
     kitchen.relay.faults.drop_requests = 0.0
     await _restart(hass, entry.entry_id)
     # End state: the Problem and its repair issue are back after the restart.
-    assert _state(hass, LEFT_PROBLEM) == STATE_ON
+    assert state_of(hass, LEFT_PROBLEM) == STATE_ON
     assert hass.states.get(LEFT_PROBLEM).attributes["reason"] == "shutoff_unconfirmed"
     issue_id = f"relay_not_confirmed_{entry.entry_id}_left"
     assert issue_registry.async_get_issue("gas_stove", issue_id) is not None
     # A confirmed shut-off clears both.
     await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
-    await wait_for(lambda: _state(hass, LEFT_PROBLEM) == STATE_OFF)
+    await wait_for(lambda: state_of(hass, LEFT_PROBLEM) == STATE_OFF)
     assert issue_registry.async_get_issue("gas_stove", issue_id) is None

@@ -310,6 +310,10 @@ async def _shut_off(run: Run, kind: str, burner_id: str) -> None:
     burner = stove.burners[burner_id]
     channel = BURNERS.index(burner_id) + 1
     applied_before = len(kitchen.relay.stats.applied)
+    # A shut-off during a confirmed pulse joins it ("extends nothing").
+    was_pulsing = burner.pulse_until is not None
+    confirmed: list[bool] = []
+    remove = burner.async_add_cut_listener(lambda _reason, _at, ok: confirmed.append(ok))
     started = time.monotonic()
     try:
         await hass.services.async_call(domain, service, {"entity_id": target}, blocking=True)
@@ -326,8 +330,14 @@ async def _shut_off(run: Run, kind: str, burner_id: str) -> None:
             and command.params[0]["value"] is True
             for command in kitchen.relay.stats.applied[applied_before:]
         )
-        # Confirmed by a write now, or already cut by a confirmed pulse/hold.
-        assert cut_written or burner.pulse_until is not None or burner.hold or burner.escalated
+        # Confirmed now (by its own write or the cut it joined), or already
+        # cut by a confirmed pulse or a hold.
+        assert True in confirmed or cut_written or was_pulsing or burner.hold or burner.escalated, (
+            confirmed,
+            was_pulsing,
+        )
+    finally:
+        remove()
     assert took <= SHUT_OFF_BOUND, f"{kind} took {took:.2f} s"
 
 

@@ -134,6 +134,10 @@ class Run:
         if self.injected:
             return
         stove = self.stove
+        if stove is None and self.entry.state is ConfigEntryState.SETUP_IN_PROGRESS:
+            # A setup (retry) finishing what the last run left: the new stove
+            # exists before its entities do.
+            stove = getattr(self.entry, "runtime_data", None)
         if stove is None:
             self.violations.append(f"{burner_id} driven to rest while no stove was loaded")
             return
@@ -357,6 +361,8 @@ async def _shut_off(run: Run, kind: str, burner_id: str) -> None:
 async def _restart(run: Run) -> None:
     """Invariant 4: a restart neither loses nor moves a timer deadline."""
     hass, entry = run.hass, run.entry
+    # A setup retry may be under way in the background: let it finish first.
+    await wait_for(lambda: entry.state is not ConfigEntryState.SETUP_IN_PROGRESS, timeout=10)
     stove = run.loaded()
     deadlines = {b: t.deadline for b, t in stove.timers.items()} if stove else {}
     if entry.state in (ConfigEntryState.LOADED, ConfigEntryState.SETUP_RETRY):

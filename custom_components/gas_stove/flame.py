@@ -136,8 +136,10 @@ class FlameDetector:
     committed only once it held for the debounce time.
     """
 
-    def __init__(self, hass: HomeAssistant, thresholds: FlameThresholds) -> None:
-        """Nothing known until the first reading."""
+    def __init__(
+        self, hass: HomeAssistant, thresholds: FlameThresholds, *, push: bool = False
+    ) -> None:
+        """Nothing known until the first reading; `push` for an entity source."""
         self.hass = hass
         self.thresholds = thresholds
         self._classifier = FlameClassifier(thresholds)
@@ -149,7 +151,7 @@ class FlameDetector:
         # current as its integration makes it; a polled one is only as
         # current as its last poll.
         self.read_at: datetime | None = None
-        self.push = False
+        self.push = push
         self._candidate: bool | None = None
         self._cancel_commit: CALLBACK_TYPE | None = None
         self._listeners: list[Callable[[], None]] = []
@@ -252,7 +254,6 @@ class EntityFlameSource:
         self.hass = hass
         self.entity_id = entity_id
         self.detector = detector
-        detector.push = True
         self._unsub: CALLBACK_TYPE | None = None
 
     @callback

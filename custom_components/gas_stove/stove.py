@@ -224,7 +224,7 @@ def _flame(
     source = FlameSourceType(config.get(CONF_FLAME_SOURCE, FlameSourceType.NONE))
     if source is FlameSourceType.NONE:
         return None, None
-    detector = FlameDetector(hass, flame_thresholds(config))
+    detector = FlameDetector(hass, flame_thresholds(config), push=source is FlameSourceType.ENTITY)
     if source is FlameSourceType.ENTITY:
         stove.flame_sources.append(EntityFlameSource(hass, config[CONF_FLAME_ENTITY], detector))
         return detector, None

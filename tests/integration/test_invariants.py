@@ -43,11 +43,15 @@ derandomised 150 of the normal run.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 import contextlib
 from dataclasses import dataclass, field
 from datetime import timedelta
+import io
 import os
 import random
+import sys
+import threading
 import time
 from typing import Any
 
@@ -70,6 +74,8 @@ SHRINK = SOAK and os.environ.get("GAS_STOVE_SHRINK", "1") == "1"
 EXAMPLES = int(os.environ.get("GAS_STOVE_EXAMPLES") or (2000 if SOAK else 150))
 BURNERS = ("left", "right")
 PULSE = 0.5
+# A step takes seconds; one that has not ended after this long hangs.
+STEP_WATCHDOG = 90.0
 # A shut-off may wait for the relay lock behind one other write (its own
 # deadline) before spending its own: the stated bound.
 SHUT_OFF_BOUND = 2 * SHORT_CONFIRM_DEADLINE + 1.0
@@ -230,14 +236,16 @@ async def _play(
         run.attach()
         for done, action in enumerate(steps, start=1):
             try:
-                await _step(run, action)
+                with _watchdog(f"step {done} of {steps}"):
+                    await _step(run, action)
                 await run.hold_restored()
                 assert not run.violations, run.violations
             except AssertionError as err:
                 # Say where in the sequence (shrinking is off in the normal run).
                 err.add_note(f"at step {done} of {steps}")
                 raise
-        await _heal_and_settle(run, sensor=sensor)
+        with _watchdog(f"settling after {steps}"):
+            await _heal_and_settle(run, sensor=sensor)
         await run.hold_restored()
         assert not run.violations, run.violations
     finally:
@@ -247,6 +255,40 @@ async def _play(
             await hass.config_entries.async_unload(entry.entry_id)
         await hass.config_entries.async_remove(entry.entry_id)
         await hass.async_block_till_done()
+
+
+@contextlib.contextmanager
+def _watchdog(what: str) -> Iterator[None]:
+    """Turn a hang into a failure that shows every task's stack.
+
+    A thread's timer, not asyncio's: the steps move Home Assistant's clock
+    with async_fire_time_changed, which fires asyncio timeouts early.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    hung: list[str] = []
+
+    def report() -> None:
+        stacks = io.StringIO()
+        for other in asyncio.all_tasks(loop):
+            other.print_stack(file=stacks)
+        hung.append(stacks.getvalue())
+        print(f"{what} hangs; tasks:\n{hung[0]}", file=sys.stderr, flush=True)
+        task.cancel()
+
+    timer = threading.Timer(STEP_WATCHDOG, loop.call_soon_threadsafe, (report,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except asyncio.CancelledError:
+        if not hung:
+            raise
+        task.uncancel()
+        raise AssertionError(f"{what} did not end within {STEP_WATCHDOG} s") from None
+    finally:
+        timer.cancel()
 
 
 async def _step(run: Run, action: tuple[Any, ...]) -> None:

@@ -138,7 +138,7 @@ class BurnerTimer:
             {"late_seconds": round(late, 1), "shut_off": flame is not False},
         )
         if flame is not False:
-            self._spawn(self._async_shut_off(ShutOffReason.TIMER, dt_util.utcnow()))
+            self._spawn(self._async_shut_off(ShutOffReason.TIMER), background=True)
 
     async def async_stop(self) -> None:
         """Unload: unschedule; the deadline (and the backstop) stay."""
@@ -224,15 +224,15 @@ class BurnerTimer:
         self.watch.fire(
             StoveEvent.TIMER_EXPIRED, {"late_seconds": round(late, 1), "shut_off": True}
         )
-        self._spawn(self._async_expire(deadline))
+        self._spawn(self._async_expire(), background=True)
 
-    async def _async_expire(self, deadline: datetime) -> None:
+    async def _async_expire(self) -> None:
         await self._async_store_deadline(None)
         if self.backstop is not None:
             # Ours fires first; the device's must not cut again after the
             # pulse has returned the burner to rest.
             await self.backstop.async_disarm()
-        await self._async_shut_off(ShutOffReason.TIMER, deadline)
+        await self._async_shut_off(ShutOffReason.TIMER)
 
     async def _async_store_deadline(self, deadline: datetime | None) -> None:
         self.deadline = deadline
@@ -241,13 +241,15 @@ class BurnerTimer:
 
     # --- retries --------------------------------------------------------------
 
-    async def _async_shut_off(self, reason: ShutOffReason, due: datetime) -> None:
-        """Shut off, retrying until the deadline plus the verification window.
+    async def _async_shut_off(self, reason: ShutOffReason) -> None:
+        """Shut off, retrying for one verification window from now.
 
-        Each failed attempt already raises the Problem state and a repair
-        issue (burner.failed_shutoff); nothing here fails silently.
+        Counted from when the expiry runs, not from the deadline: a clock
+        that jumps (or a test moving Home Assistant's) must not stretch the
+        retries. Each failed attempt already raises the Problem state and a
+        repair issue (burner.failed_shutoff); nothing here fails silently.
         """
-        give_up = max(due, dt_util.utcnow()) + timedelta(seconds=self.settings.verify_window)
+        give_up = dt_util.utcnow() + timedelta(seconds=self.settings.verify_window)
         for attempt in range(100):
             try:
                 await self.burner.async_shut_off(reason)
@@ -266,8 +268,17 @@ class BurnerTimer:
                 return
 
     @callback
-    def _spawn(self, job: Coroutine[Any, Any, None]) -> None:
-        task = self.hass.async_create_task(job)
+    def _spawn(self, job: Coroutine[Any, Any, None], *, background: bool = False) -> None:
+        """Run a job owned by this timer (cancelled at unload).
+
+        A shut-off that keeps retrying runs in the background: Home
+        Assistant's start-up and its other waiters must not wait for a relay
+        that may stay offline for the whole verification window.
+        """
+        if background:
+            task = self.hass.async_create_background_task(job, f"gas_stove {self.burner.burner_id}")
+        else:
+            task = self.hass.async_create_task(job)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -333,4 +344,4 @@ class BurnerTimer:
             self.burner.settings.name,
             self.settings.max_runtime_minutes,
         )
-        self._spawn(self._async_shut_off(ShutOffReason.MAX_RUNTIME, now))
+        self._spawn(self._async_shut_off(ShutOffReason.MAX_RUNTIME), background=True)

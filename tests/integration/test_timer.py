@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+import time
 from typing import Any
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
@@ -14,6 +15,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.gas_stove import relay
 from custom_components.gas_stove.const import DOMAIN
 from tests.conftest import Kitchen, KitchenFactory, wait_for
 from tests.integration.common import (
@@ -226,7 +228,10 @@ async def test_deadline_passed_while_down(
 
 
 async def test_relay_down_at_expiry(
-    hass: HomeAssistant, kitchen: Kitchen, issue_registry: ir.IssueRegistry
+    hass: HomeAssistant,
+    kitchen: Kitchen,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     entry = stove_entry(kitchen, flame={"verify_window": 5})
     await setup_stove(hass, entry)
@@ -237,6 +242,13 @@ async def test_relay_down_at_expiry(
     assert deadline is not None
     kitchen.relay.faults.drop_requests = 1.0
     await _at(hass, _due(deadline))
+    # The retries last one verification window from the expiry (plus the
+    # attempt under way), counted on the clock, not from the deadline: Home
+    # Assistant's clock was moved a minute ahead of the real one here.
+    await wait_for(
+        lambda: "shut-off could not be carried out" in caplog.text,
+        timeout=5 + relay.CONFIRM_DEADLINE + 1,
+    )
     # Tried, and tried again, then reported: Problem and a repair issue.
     await wait_for(
         lambda: hass.states.get("binary_sensor.test_stove_left_burner_problem").state == STATE_ON,
@@ -244,9 +256,7 @@ async def test_relay_down_at_expiry(
     )
     issue = issue_registry.async_get_issue(DOMAIN, f"relay_not_confirmed_{entry.entry_id}_left")
     assert issue is not None
-    await asyncio.sleep(3)
-    attempts = kitchen.relay.stats.dropped_requests
-    assert attempts > 4
+    assert kitchen.relay.stats.dropped_requests > 4
     # The relay comes back: the next shut-off clears the problem.
     kitchen.relay.faults.drop_requests = 0.0
     await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
@@ -256,6 +266,35 @@ async def test_relay_down_at_expiry(
     )
     assert (
         issue_registry.async_get_issue(DOMAIN, f"relay_not_confirmed_{entry.entry_id}_left") is None
+    )
+
+
+async def test_retries_at_expiry_do_not_hold_up_home_assistant(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
+    """Home Assistant waits for the first attempt only, not for a relay that stays away.
+
+    Its start-up (a deadline passed while it was down) waits for the tasks
+    it tracks; a shut-off retried for minutes belongs in the background.
+    """
+    entry = stove_entry(kitchen, flame={"verify_window": 120})
+    await setup_stove(hass, entry)
+    await hass.services.async_call(
+        "number", "set_value", {"entity_id": TIMER, "value": 1}, blocking=True
+    )
+    deadline = _deadline(hass)
+    assert deadline is not None
+    kitchen.relay.faults.offline = True
+    started = time.monotonic()
+    await _at(hass, _due(deadline))
+    assert time.monotonic() - started < relay.CONFIRM_DEADLINE + 1
+    assert hass.states.get("binary_sensor.test_stove_left_burner_problem").state == STATE_ON
+    # Still retrying in the background: the relay's return ends it.
+    kitchen.relay.faults.offline = False
+    await wait_for(lambda: kitchen.relay.channel_state(1), timeout=15)
+    await wait_for(
+        lambda: hass.states.get("binary_sensor.test_stove_left_burner_problem").state == STATE_OFF,
+        timeout=5,
     )
 
 

@@ -287,7 +287,8 @@ async def test_retries_at_expiry_do_not_hold_up_home_assistant(
     kitchen.relay.faults.offline = True
     started = time.monotonic()
     await _at(hass, _due(deadline))
-    assert time.monotonic() - started < relay.CONFIRM_DEADLINE + 1
+    # One attempt (6 s budget) and what follows it, far from the 120 s window.
+    assert time.monotonic() - started < 30
     assert hass.states.get("binary_sensor.test_stove_left_burner_problem").state == STATE_ON
     # Still retrying in the background: the relay's return ends it.
     kitchen.relay.faults.offline = False

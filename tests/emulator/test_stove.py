@@ -136,8 +136,9 @@ async def test_pushed_knob_holds_valve_during_cut(burner: BurnerFactory) -> None
 async def test_natural_flameout_delay(burner: BurnerFactory) -> None:
     b = burner()
     assert await b.light()
-    b.blow_out()
+    # Read before blowing out: the burner counts the delay from inside blow_out().
     out_at = asyncio.get_running_loop().time()
+    b.blow_out()
     assert not b.flame and b.valve_open and b.gas_unburnt
     await wait_for(lambda: not b.valve_open, timeout=2.0)
     assert b.last_valve_close is not None

@@ -370,16 +370,21 @@ async def _shut_off(run: Run, kind: str, burner_id: str) -> None:
     applied_before = len(kitchen.relay.stats.applied)
     # A shut-off during a confirmed pulse joins it ("extends nothing").
     was_pulsing = burner.pulse_until is not None
-    confirmed: list[bool] = []
-    remove = burner.async_add_cut_listener(lambda _reason, _at, ok: confirmed.append(ok))
+    cuts: list[tuple[str, bool]] = []  # every cut reported meanwhile: reason, confirmed
+    remove = burner.async_add_cut_listener(lambda reason, _at, ok: cuts.append((reason, ok)))
     started = time.monotonic()
     try:
         await hass.services.async_call(domain, service, {"entity_id": target}, blocking=True)
     except HomeAssistantError:
         took = time.monotonic() - started
         await hass.async_block_till_done()
-        assert burner.failed_shutoff is not None, "a failed shut-off left no Problem"
-        assert hass.states.get(_problem(burner_id)).state == STATE_ON
+        failures = [index for index, (_reason, ok) in enumerate(cuts) if not ok]
+        assert failures, f"a failed shut-off reported no failed cut: {cuts}"
+        # The Problem stays on until a later cut is confirmed (a timer's
+        # retry, say, that reached the relay after this one gave up).
+        if not any(ok for _reason, ok in cuts[failures[-1] :]):
+            assert burner.failed_shutoff is not None, f"a failed shut-off left no Problem: {cuts}"
+            assert hass.states.get(_problem(burner_id)).state == STATE_ON
     else:
         took = time.monotonic() - started
         cut_written = any(
@@ -390,8 +395,14 @@ async def _shut_off(run: Run, kind: str, burner_id: str) -> None:
         )
         # Confirmed now (by its own write or the cut it joined), or already
         # cut by a confirmed pulse or a hold.
-        assert True in confirmed or cut_written or was_pulsing or burner.hold or burner.escalated, (
-            confirmed,
+        assert (
+            any(ok for _reason, ok in cuts)
+            or cut_written
+            or was_pulsing
+            or burner.hold
+            or burner.escalated
+        ), (
+            cuts,
             was_pulsing,
             hass.states.get(target),
         )

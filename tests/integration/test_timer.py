@@ -42,6 +42,16 @@ def _due(deadline: datetime) -> datetime:
     return deadline + timedelta(seconds=1)
 
 
+async def _set_timer(hass: HomeAssistant, minutes: int) -> datetime:
+    """Set the left burner's timer through its number; its deadline as shown."""
+    await hass.services.async_call(
+        "number", "set_value", {"entity_id": TIMER, "value": minutes}, blocking=True
+    )
+    deadline = _deadline(hass)
+    assert deadline is not None
+    return deadline
+
+
 async def _at(hass: HomeAssistant, moment: datetime) -> None:
     """Let Home Assistant's clock reach `moment` (timers due by then fire)."""
     async_fire_time_changed(hass, moment)
@@ -183,10 +193,7 @@ async def test_set_timer_needs_a_burner(hass: HomeAssistant, kitchen: Kitchen) -
 async def test_restart_mid_countdown_resumes(hass: HomeAssistant, kitchen: Kitchen) -> None:
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
-    await hass.services.async_call(
-        "number", "set_value", {"entity_id": TIMER, "value": 30}, blocking=True
-    )
-    deadline = _deadline(hass)
+    deadline = await _set_timer(hass, 30)
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -235,11 +242,7 @@ async def test_relay_down_at_expiry(
 ) -> None:
     entry = stove_entry(kitchen, flame={"verify_window": 5})
     await setup_stove(hass, entry)
-    await hass.services.async_call(
-        "number", "set_value", {"entity_id": TIMER, "value": 1}, blocking=True
-    )
-    deadline = _deadline(hass)
-    assert deadline is not None
+    deadline = await _set_timer(hass, 1)
     kitchen.relay.faults.drop_requests = 1.0
     await _at(hass, _due(deadline))
     # The retries last one verification window from the expiry (plus the
@@ -279,11 +282,7 @@ async def test_retries_at_expiry_do_not_hold_up_home_assistant(
     """
     entry = stove_entry(kitchen, flame={"verify_window": 120})
     await setup_stove(hass, entry)
-    await hass.services.async_call(
-        "number", "set_value", {"entity_id": TIMER, "value": 1}, blocking=True
-    )
-    deadline = _deadline(hass)
-    assert deadline is not None
+    deadline = await _set_timer(hass, 1)
     kitchen.relay.faults.offline = True
     started = time.monotonic()
     await _at(hass, _due(deadline))

@@ -17,11 +17,10 @@ from pathlib import Path
 import tempfile
 from typing import Any
 
-from homeassistant import block_async_io, loader
+from homeassistant import block_async_io, loader, runner
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, frame
-from homeassistant.runner import HassEventLoopPolicy
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
     async_test_home_assistant,
@@ -36,7 +35,11 @@ _LOGGER = logging.getLogger(__name__)
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """The loop Home Assistant runs on (64-worker executor, monotonic clock)."""
-    return HassEventLoopPolicy(False).new_event_loop()
+    create = getattr(runner, "create_event_loop", None)  # Home Assistant 2026.x
+    if create is not None:
+        loop: asyncio.AbstractEventLoop = create(False)
+        return loop
+    return runner.HassEventLoopPolicy(False).new_event_loop()  # type: ignore[attr-defined,no-any-return]
 
 
 @asynccontextmanager

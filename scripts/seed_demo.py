@@ -231,8 +231,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--relay-token must be 32 hex digits")
     os.umask(0o077)
     logging.basicConfig(level=logging.WARNING)
-    asyncio.set_event_loop_policy(runner.HassEventLoopPolicy(False))
-    asyncio.run(seed(args))
+    # Home Assistant's own loop; 2026.x makes it with create_event_loop, older
+    # releases through an event-loop policy (deprecated by Python 3.14).
+    create = getattr(runner, "create_event_loop", None)
+    if create is None:
+        asyncio.set_event_loop_policy(runner.HassEventLoopPolicy(False))
+        asyncio.run(seed(args))
+    else:
+        with asyncio.Runner(loop_factory=lambda: create(False)) as loop_runner:
+            loop_runner.run(seed(args))
     return 0
 
 

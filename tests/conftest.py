@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 import itertools
+import logging
 import os
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import frame
 import pytest
 
 from emulator import EmulatedBurner, EmulatedFlameSensor, EmulatedRelay, StoveModel
@@ -72,6 +74,48 @@ def short_relay_timing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/gas_stove."""
+
+
+# Where Home Assistant reports code that uses an API on its way out ("...will
+# stop working in Home Assistant 2026.12"): helpers.frame for calls, and
+# helpers.deprecation for names.
+DEPRECATION_LOGGERS = ("homeassistant.helpers.frame", "homeassistant.helpers.deprecation")
+
+
+class _DeprecationReports(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.reports: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "gas_stove" in message:
+            self.reports.append(message)
+
+
+@pytest.fixture(autouse=True)
+def no_deprecated_api() -> Iterator[None]:
+    """Fail a test in which Home Assistant reports a deprecated use by gas_stove.
+
+    So that the next removal shows up a year ahead, in the lane of the newest
+    release, rather than as an ImportError after it lands.
+    """
+    # Home Assistant reports each use once per process; every test must see it.
+    reported: set[str] = getattr(frame, "_REPORTED_INTEGRATIONS", set())
+    for key in [k for k in reported if k.startswith("gas_stove:")]:
+        reported.discard(key)
+    handler = _DeprecationReports()
+    loggers = [logging.getLogger(name) for name in DEPRECATION_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    assert not handler.reports, "Home Assistant reports a deprecated use:\n" + "\n".join(
+        handler.reports
+    )
 
 
 @dataclass

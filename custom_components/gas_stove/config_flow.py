@@ -6,7 +6,9 @@ from typing import Any
 import uuid
 
 from homeassistant.config_entries import (
+    SOURCE_REAUTH,
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
@@ -27,8 +29,8 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
 
+from .compat import vol
 from .const import (
     CONF_ABSENCE_MINUTES,
     CONF_BACKEND,
@@ -396,6 +398,16 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
             self.hass, skip=entry.entry_id
         ):
             return None, self.async_abort(reason="channel_in_use")
+        if entry.state is ConfigEntryState.LOADED:
+            # A loaded entry has the update listener, which reloads it; a
+            # second reload from here is what Home Assistant refuses from 2026.12.
+            self.hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_BURNERS: burners}
+            )
+            reason = (
+                "reauth_successful" if self.source == SOURCE_REAUTH else "reconfigure_successful"
+            )
+            return None, self.async_abort(reason=reason)
         return None, self.async_update_reload_and_abort(entry, data_updates={CONF_BURNERS: burners})
 
     def _relay_field(self, hosts: list[str], default: str | None) -> dict[Any, Any]:

@@ -5,12 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_TOKEN
 from homeassistant.core import HomeAssistant
 
 from .stove import GasStoveConfigEntry
 
-TO_REDACT = {CONF_TOKEN}
+
+def token_keys(data: Any) -> set[str]:
+    """Every key, at any depth, whose name says it holds a token.
+
+    Found by name rather than listed, so that a token kind added later (a
+    flame sensor's, a hood's) cannot reach a diagnostics file by omission.
+    """
+    found: set[str] = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and "token" in key.lower():
+                found.add(key)
+            found |= token_keys(value)
+    elif isinstance(data, list | tuple):
+        for value in data:
+            found |= token_keys(value)
+    return found
+
+
+def redact_tokens[_T](data: _T) -> _T:
+    """The data with the value of every token key replaced."""
+    return async_redact_data(data, token_keys(data))
 
 
 async def async_get_config_entry_diagnostics(
@@ -19,10 +39,8 @@ async def async_get_config_entry_diagnostics(
     """Entry data (token redacted), relay health and each burner's state."""
     stove = entry.runtime_data
     return {
-        "entry": {
-            "data": async_redact_data(dict(entry.data), TO_REDACT),
-            "options": dict(entry.options),
-        },
+        # The whole entry, options included: a flame sensor's token lives there.
+        "entry": redact_tokens(entry.as_dict()),
         "relays": {
             host: {
                 "model": coordinator.relay.model,

@@ -20,8 +20,8 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
 
+from .compat import vol
 from .const import (
     CONF_DEBOUNCE,
     CONF_FLAME_ENTITY,

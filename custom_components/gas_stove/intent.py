@@ -21,9 +21,9 @@ from typing import Any, Final
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, intent
-import voluptuous as vol
 
 from .burner import Burner
+from .compat import vol
 from .const import DOMAIN, MAX_TIMER_MINUTES, Problem, ShutOffReason
 from .intent_responses import ZH_HANS, Speech
 from .relay import RelayError

@@ -10,10 +10,9 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
-from homeassistant.helpers.service import async_extract_referenced_entity_ids
-import voluptuous as vol
 
 from .burner import Burner
+from .compat import referenced_entity_ids, vol
 from .const import DOMAIN, MAX_TIMER_MINUTES, ShutOffReason
 from .relay import RelayError
 from .stove import GasStoveConfigEntry
@@ -24,12 +23,15 @@ SERVICE_SET_TIMER = "set_timer"
 SERVICE_CANCEL_TIMER = "cancel_timer"
 ATTR_DURATION = "duration"
 
-TARGET_FIELDS: dict[vol.Marker, Any] = {
+TARGET_FIELDS: dict[Any, Any] = {
+    # Home Assistant's own target fields, so that every target its picker
+    # offers (floors and labels too, and what later releases add) is taken.
+    **cv.TARGET_SERVICE_FIELDS,
     # Strings first: Home Assistant's entity-id validator raises TypeError
     # (not a schema error) on e.g. `entity_id: true`.
-    vol.Optional("entity_id"): vol.All(vol.Any(cv.string, [cv.string]), cv.comp_entity_ids),
-    vol.Optional("device_id"): vol.All(cv.ensure_list, [cv.string]),
-    vol.Optional("area_id"): vol.All(cv.ensure_list, [cv.string]),
+    vol.Optional("entity_id"): vol.All(
+        vol.Any(cv.string, [cv.string]), cv.comp_entity_ids_or_uuids
+    ),
 }
 TARGET_SCHEMA = vol.Schema(TARGET_FIELDS)
 # Any duration form is accepted here; its range is checked below so that a
@@ -58,8 +60,7 @@ def _duration(value: Any) -> timedelta:
 
 def burners_of_call(hass: HomeAssistant, call: ServiceCall) -> list[Burner]:
     """Return the burners a call targets: any of their entities, or a stove."""
-    referenced = async_extract_referenced_entity_ids(hass, call)
-    entity_ids = referenced.referenced | referenced.indirectly_referenced
+    entity_ids = referenced_entity_ids(hass, call)
     registry = er.async_get(hass)
     found: dict[int, Burner] = {}
     for entity_id in entity_ids:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.switch import (
-    SwitchDeviceClass,
     SwitchEntity,
     SwitchEntityDescription,
 )
@@ -17,6 +16,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .burner import Burner
+from .compat import SwitchDeviceClass, name_aliases
 from .const import DOMAIN, ShutOffReason
 from .entity import ShutOffEntity, relay_errors, stove_device_info
 from .stove import GasStoveConfigEntry
@@ -99,10 +99,10 @@ class BurnerSwitch(ShutOffEntity, SwitchEntity):
         """
         await super().async_added_to_hass()
         if self.alias_on_create and self.registry_entry is not None:
-            aliases = {self.burner.settings.name}
-            if self.registry_entry.original_name:
-                aliases.add(self.registry_entry.original_name)
-            er.async_get(self.hass).async_update_entity(self.entity_id, aliases=aliases)
+            er.async_get(self.hass).async_update_entity(
+                self.entity_id,
+                aliases=name_aliases(self.registry_entry, self.burner.settings.name),
+            )
 
     @property
     def is_on(self) -> bool | None:

@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 from homeassistant.helpers.selector import NumberSelector
-import voluptuous as vol
+
+from .compat import vol
 
 TOKEN_RE = re.compile(r"^[0-9a-fA-F]{32}$")
 _LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -42,7 +43,7 @@ def valid_host(host: str) -> bool:
     return True
 
 
-def miot_id(minimum: int = 1) -> vol.All:
+def miot_id(minimum: int = 1) -> vol.All[Any]:
     """A MIoT siid/piid field: a whole number from `minimum` to 99.
 
     Through float and a range first: `vol.Coerce(int)` alone lets the

@@ -9,6 +9,7 @@ from typing import Any
 from homeassistant.const import STATE_ON
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -124,3 +125,25 @@ class EventLog:
 
     def last(self, event_type: str) -> dict[str, Any]:
         return next(attrs for kind, attrs in reversed(self.events) if kind == event_type)
+
+
+async def setup_template_relay(
+    hass: HomeAssistant, object_id: str, *, boolean: str, works: bool = True
+) -> None:
+    """A switch that stands for a relay of another integration (Zigbee, ESPHome…).
+
+    It follows ``input_boolean.<boolean>``; with ``works=False`` it ignores
+    commands. Written in the ``template:`` form, which both lanes read (the
+    ``switch: platform: template`` form is gone from 2026.x).
+    """
+    assert await async_setup_component(hass, "input_boolean", {"input_boolean": {boolean: {}}})
+    target = {"entity_id": f"input_boolean.{boolean}"}
+    switch = {
+        "name": object_id,
+        "state": f"{{{{ is_state('input_boolean.{boolean}', 'on') }}}}",
+        "turn_on": {"action": "input_boolean.turn_on", "target": target} if works else [],
+        "turn_off": {"action": "input_boolean.turn_off", "target": target} if works else [],
+    }
+    assert await async_setup_component(hass, "template", {"template": [{"switch": [switch]}]})
+    await hass.async_block_till_done()
+    assert hass.states.get(f"switch.{object_id}") is not None, object_id

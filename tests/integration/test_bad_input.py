@@ -24,17 +24,16 @@ from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import (
     config_validation as cv,
-    device_registry as dr,
     entity_registry as er,
 )
 from homeassistant.util import dt as dt_util
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 import pytest
 import voluptuous as vol
-import voluptuous_serialize
 
 from custom_components.gas_stove.const import DOMAIN
 from custom_components.gas_stove.validation import valid_host
+from tests.compat import all_devices, serialize_schema
 from tests.conftest import TOKEN, Kitchen
 from tests.integration.common import LEFT_GAS, setup_stove, stove_entry
 
@@ -112,7 +111,7 @@ async def _step(
             assert error in errors, f"untranslated error {error!r}"
         # The form the frontend gets must serialise (a plain function in a
         # schema would break the page).
-        voluptuous_serialize.convert(result["data_schema"], custom_serializer=cv.custom_serializer)
+        serialize_schema(result["data_schema"], custom_serializer=cv.custom_serializer)
     elif result["type"] is FlowResultType.ABORT:
         assert result["reason"] in FLOW_ABORTS, f"untranslated abort {result['reason']!r}"
     return result
@@ -122,7 +121,7 @@ def _nothing_created(hass: HomeAssistant) -> None:
     assert hass.config_entries.async_entries(DOMAIN) == []
     entities = er.async_get(hass).entities.values()
     assert [e.entity_id for e in entities if e.platform == DOMAIN] == []
-    devices = dr.async_get(hass).devices.values()
+    devices = all_devices(hass)
     assert [d.id for d in devices if any(i[0] == DOMAIN for i in d.identifiers)] == []
 
 

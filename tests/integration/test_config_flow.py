@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.gas_stove.const import DOMAIN
 from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, KitchenFactory, next_address
-from tests.integration.common import LEFT_GAS, LEFT_LOCK, setup_stove, stove_entry
+from tests.integration.common import (
+    LEFT_GAS,
+    LEFT_LOCK,
+    setup_stove,
+    setup_template_relay,
+    stove_entry,
+)
 
 
 def _miio(kitchen: Kitchen, siid: int = 2, **changes: Any) -> dict[str, Any]:
@@ -166,31 +171,7 @@ async def test_channel_of_another_stove_aborts(hass: HomeAssistant, kitchen: Kit
 
 
 async def test_entity_backend_flow(hass: HomeAssistant, kitchen: Kitchen) -> None:
-    assert await async_setup_component(hass, "input_boolean", {"input_boolean": {"relay": {}}})
-    assert await async_setup_component(
-        hass,
-        "switch",
-        {
-            "switch": [
-                {
-                    "platform": "template",
-                    "switches": {
-                        "zigbee_relay": {
-                            "value_template": "{{ is_state('input_boolean.relay', 'on') }}",
-                            "turn_on": {
-                                "action": "input_boolean.turn_on",
-                                "target": {"entity_id": "input_boolean.relay"},
-                            },
-                            "turn_off": {
-                                "action": "input_boolean.turn_off",
-                                "target": {"entity_id": "input_boolean.relay"},
-                            },
-                        }
-                    },
-                }
-            ]
-        },
-    )
+    await setup_template_relay(hass, "zigbee_relay", boolean="relay")
     await setup_stove(hass, stove_entry(kitchen))
     await hass.async_block_till_done()
     result = await _start(hass, "Second stove")
@@ -454,3 +435,93 @@ async def test_removing_the_stove_forgets_its_state(
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert f"gas_stove.{entry.entry_id}" not in hass_storage
+
+
+async def _kitchen_step(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> dict[str, Any]:
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": step}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == step
+    return dict(result)
+
+
+async def test_options_kitchen_guards(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    """Hood, emergency and unattended guards, set and changed through the options menu."""
+    hass.states.async_set("fan.hood", "off", {"percentage": 0})
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+
+    result = await _kitchen_step(hass, entry, "hood")
+    assert result["description_placeholders"] == {"flame": "no"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "hood_entity": "fan.hood",
+            "hood_percentage": 66,
+            "hood_preset": "  boost ",
+            "hood_delay": 5,
+            "hood_run_on": 2.5,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["kitchen"] == {
+        "hood_entity": "fan.hood",
+        "hood_percentage": 66,
+        "hood_preset": "boost",
+        "hood_delay": 5.0,
+        "hood_run_on": 2.5,
+    }
+    # The form shows what is set; clearing the preset removes it.
+    result = await _kitchen_step(hass, entry, "hood")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"hood_entity": "fan.hood", "hood_percentage": 0, "hood_delay": 0, "hood_run_on": 0},
+    )
+    await hass.async_block_till_done()
+    assert "hood_preset" not in entry.options["kitchen"]
+    assert entry.options["kitchen"]["hood_percentage"] == 0
+
+    result = await _kitchen_step(hass, entry, "emergency")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "emergency_sensors": ["binary_sensor.smoke"],
+            "emergency_hood": True,
+            "emergency_hood_gas": False,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["kitchen"]["emergency_sensors"] == ["binary_sensor.smoke"]
+    assert entry.options["kitchen"]["emergency_hood"] is True
+    assert entry.options["kitchen"]["hood_entity"] == "fan.hood"  # other guards kept
+
+    result = await _kitchen_step(hass, entry, "unattended")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "presence_entities": ["binary_sensor.kitchen_motion"],
+            "absence_minutes": 20,
+            "grace_minutes": 3,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["kitchen"]["presence_entities"] == ["binary_sensor.kitchen_motion"]
+    assert entry.options["kitchen"]["absence_minutes"] == 20.0
+    assert entry.options["kitchen"]["grace_minutes"] == 3.0
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_options_hood_says_whether_a_flame_source_exists(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    kitchen = await make_kitchen(sensor=True)
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    result = await _kitchen_step(hass, entry, "hood")
+    assert result["description_placeholders"] == {"flame": "yes"}

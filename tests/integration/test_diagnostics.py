@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 
 from homeassistant.config_entries import SOURCE_USER
@@ -13,9 +14,11 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.gas_stove.const import DOMAIN
-from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, wait_for
+from custom_components.gas_stove.diagnostics import redact_tokens, token_keys
+from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, KitchenFactory, wait_for
 from tests.integration.common import LEFT_GAS, LEFT_LOCK, setup_stove, stove_entry
 
 
@@ -83,3 +86,44 @@ async def test_token_never_logged(
     assert "gas_stove" in caplog.text  # the capture really saw our logs
     for secret in _secrets(TOKEN) + _secrets(OTHER_TOKEN):
         assert secret not in caplog.text
+
+
+async def test_diagnostics_snapshot_redacts_every_token(
+    hass: HomeAssistant,
+    make_kitchen: KitchenFactory,
+    hass_client: ClientSessionGenerator,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The whole download, with a relay token and a flame sensor's token configured.
+
+    The flame sensor's token lives in the entry's options, which the download
+    once carried unredacted.
+    """
+    kitchen = await make_kitchen(sensor=True)
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    assert entry.options["burners"]["left"]["flame_token"] == TOKEN
+    diag = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = json.dumps(diag)
+    for secret in _secrets(TOKEN):
+        assert secret not in text
+    assert token_keys(diag) == {"token", "flame_token"}
+    # Addresses and ids differ from run to run; the rest is the snapshot.
+    text = text.replace(kitchen.relay.host, "<relay>")
+    assert kitchen.sensor is not None
+    text = text.replace(kitchen.sensor.host, "<sensor>")
+    stable = json.loads(text)
+    stable["entry"] = {
+        key: stable["entry"][key] for key in ("domain", "title", "version", "data", "options")
+    }
+    assert stable == snapshot
+
+
+def test_token_keys_are_found_at_any_depth() -> None:
+    data = {"a": [{"hood_token": "x", "b": {"Token": 1}}], "tokens_used": 2, "other": "token"}
+    assert token_keys(data) == {"hood_token", "Token", "tokens_used"}
+    assert redact_tokens(data) == {
+        "a": [{"hood_token": "**REDACTED**", "b": {"Token": "**REDACTED**"}}],
+        "tokens_used": "**REDACTED**",
+        "other": "token",
+    }

@@ -7,12 +7,12 @@ import asyncio
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.gas_stove.const import DOMAIN
 from tests.conftest import wait_for
+from tests.integration.common import setup_template_relay
 
 GAS = "switch.zigbee_stove_wok_gas"
 LOCK = "switch.zigbee_stove_wok_child_lock"
@@ -20,28 +20,7 @@ RELAY = "input_boolean.relay"
 
 
 async def _template_relay(hass: HomeAssistant, *, works: bool = True) -> None:
-    assert await async_setup_component(hass, "input_boolean", {"input_boolean": {"relay": {}}})
-    action_on = {"action": "input_boolean.turn_on", "target": {"entity_id": RELAY}}
-    action_off = {"action": "input_boolean.turn_off", "target": {"entity_id": RELAY}}
-    assert await async_setup_component(
-        hass,
-        "switch",
-        {
-            "switch": [
-                {
-                    "platform": "template",
-                    "switches": {
-                        "zigbee_relay": {
-                            "value_template": "{{ is_state('input_boolean.relay', 'on') }}",
-                            "turn_on": action_on if works else [],
-                            "turn_off": action_off if works else [],
-                        }
-                    },
-                }
-            ]
-        },
-    )
-    await hass.async_block_till_done()
+    await setup_template_relay(hass, "zigbee_relay", boolean="relay", works=works)
 
 
 def _entry(wiring: str = "series_nc") -> MockConfigEntry:

@@ -14,7 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.gas_stove.const import DOMAIN
-from tests.conftest import OTHER_TOKEN, Kitchen, wait_for
+from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, wait_for
 from tests.integration.common import LEFT_GAS, LEFT_LOCK, LEFT_PROBLEM, setup_stove, stove_entry
 
 
@@ -194,3 +194,22 @@ async def test_token_changed_while_running_starts_reauth(
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [f["context"]["source"] for f in flows] == ["reauth"]
+
+
+async def test_reauth_of_a_stove_that_failed_to_start_loads_it(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
+    """No update listener exists before a first start: the flow itself reloads."""
+    entry = stove_entry(kitchen, token=OTHER_TOKEN)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    for _ in range(4):
+        await hass.config_entries.async_reload(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"token": TOKEN})
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    assert kitchen.relay.channel_state(1) is True

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 import pytest
 
 from custom_components.gas_stove.const import DOMAIN
+from tests.compat import device_by_identifier
 from tests.conftest import Kitchen
 from tests.integration.common import LEFT_LAST, setup_stove, stove_entry
 
@@ -17,8 +17,7 @@ async def test_shut_off_a_whole_stove_by_device(hass: HomeAssistant, kitchen: Ki
     await setup_stove(hass, entry)
     assert await kitchen.left.light()
     assert await kitchen.right.light()
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
-    assert device is not None
+    device = device_by_identifier(hass, (DOMAIN, entry.entry_id), entry.entry_id)
     await hass.services.async_call(DOMAIN, "shut_off", {"device_id": device.id}, blocking=True)
     assert kitchen.relay.channel_state(1) is True
     assert kitchen.relay.channel_state(2) is True
@@ -42,8 +41,7 @@ async def test_shut_off_reports_the_burner_that_failed(
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
     kitchen.relay.faults.drop_requests = 1.0
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
-    assert device is not None
+    device = device_by_identifier(hass, (DOMAIN, entry.entry_id), entry.entry_id)
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(DOMAIN, "shut_off", {"device_id": device.id}, blocking=True)
     assert "Left burner" in str(err.value)

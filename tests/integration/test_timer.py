@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.gas_stove import relay
 from custom_components.gas_stove.const import DOMAIN
+from tests.compat import device_by_identifier
 from tests.conftest import Kitchen, KitchenFactory, wait_for
 from tests.integration.common import (
     LEFT_EVENTS,
@@ -137,10 +138,7 @@ async def test_manual_shut_off_cancels_the_timer(hass: HomeAssistant, kitchen: K
 async def test_cancel_timer_action_and_device_target(hass: HomeAssistant, kitchen: Kitchen) -> None:
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
-    from homeassistant.helpers import device_registry as dr
-
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
-    assert device is not None
+    device = device_by_identifier(hass, (DOMAIN, entry.entry_id), entry.entry_id)
     await hass.services.async_call(
         DOMAIN, "set_timer", {"device_id": device.id, "duration": {"hours": 1}}, blocking=True
     )

@@ -191,6 +191,10 @@ async def seed(args: argparse.Namespace) -> None:
     # A running core, so that async_stop() below does the "final write" that
     # flushes the auth store's delayed save.
     await hass.async_start()
+    # 2026.x creates the registries in a step of their own before loading them.
+    for registry in (dr, er):
+        if hasattr(registry, "async_setup"):
+            registry.async_setup(hass)
     await asyncio.gather(dr.async_load(hass), er.async_load(hass))
     hass.auth = await auth_manager_from_config(hass, [{"type": "homeassistant"}], [])
     provider = hass.auth.auth_providers[0]

@@ -18,6 +18,7 @@ PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
     Platform.EVENT,
+    Platform.LOCK,
     Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
@@ -46,8 +47,15 @@ async def _async_start(
     hass: HomeAssistant, entry: GasStoveConfigEntry, stove: GasStoveData
 ) -> None:
     await stove.memory.async_load()
+    # A relay that does not answer now (a router still booting after a power
+    # cut) must not keep the whole stove down: while the entry is not loaded,
+    # Home Assistant shows its switches unavailable and silently skips a
+    # shut-off sent to them. The stove starts with what it reaches; a burner
+    # whose relay is missing shows unknown, keeps polling, and fails loudly
+    # (error, Problem, repair issue) if a shut-off is asked for meanwhile. A
+    # rejected token starts the reauth flow from the coordinator.
     for coordinator in stove.coordinators.values():
-        await coordinator.async_config_entry_first_refresh()
+        await coordinator.async_refresh()
     # A flame sensor that does not answer must not keep the shut-off from
     # working: its burners show a problem instead.
     for flame_coordinator in stove.flame_coordinators.values():
@@ -77,6 +85,7 @@ async def _async_start(
         await asyncio.gather(*(b.async_stop() for b in stove.burners.values()))
 
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, finish_pulses))
+    _migrate_child_lock_switches(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     _remove_stale_entities(hass, entry)
     # After the entities exist, so that what happens at start (a hold
@@ -90,6 +99,32 @@ async def _async_start(
         stove.kitchen.async_start()
         entry.async_on_unload(stove.kitchen.async_stop)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+
+
+def _migrate_child_lock_switches(hass: HomeAssistant, entry: GasStoveConfigEntry) -> None:
+    """The Child lock was a switch before 0.2.0; it is a lock entity now.
+
+    The lock takes the switch's object id, its name, area and labels (so
+    "lock.kitchen_stove_left_burner_child_lock" follows a renamed switch),
+    and the switch goes.
+    """
+    registry = er.async_get(hass)
+    for old in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if old.domain != Platform.SWITCH or not old.unique_id.endswith("_child_lock"):
+            continue
+        object_id = old.entity_id.split(".", 1)[1]
+        registry.async_remove(old.entity_id)
+        if registry.async_get_entity_id(Platform.LOCK, DOMAIN, old.unique_id) is None:
+            new = registry.async_get_or_create(
+                Platform.LOCK,
+                DOMAIN,
+                old.unique_id,
+                config_entry=entry,
+                suggested_object_id=object_id,
+            )
+            registry.async_update_entity(
+                new.entity_id, name=old.name, area_id=old.area_id, labels=set(old.labels)
+            )
 
 
 def _remove_stale_entities(hass: HomeAssistant, entry: GasStoveConfigEntry) -> None:

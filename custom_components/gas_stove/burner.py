@@ -38,6 +38,17 @@ from .relay import RelayChannel, RelayError, RelayUnreachable
 
 _LOGGER = logging.getLogger(__name__)
 
+
+class BurnerHeld(Exception):
+    """Gas "on" was asked for while a hold is in force; only the hold's own control lifts it."""
+
+    def __init__(self, burner: str, *, escalated: bool) -> None:
+        """Name the burner, and whether the hold is the second cut (not a lock)."""
+        super().__init__(burner)
+        self.burner = burner
+        self.escalated = escalated
+
+
 # Back-off for putting a relay back where it belongs after a failure.
 RECONCILE_RETRY = (2.0, 5.0, 15.0, 30.0)
 
@@ -93,6 +104,9 @@ class Burner:
         # restart, a relay that came back); never for a cut someone else
         # made, which is reported instead of fought.
         self._release_due = False
+        # A cut someone else made, seen by us: never undone by software
+        # (persisted; a person's Gas "on" returns it to rest).
+        self._external_cut = False
         self._write_lock = asyncio.Lock()
         self._cutting: asyncio.Task[None] | None = None
         self._reconciling: asyncio.Task[None] | None = None
@@ -201,6 +215,7 @@ class Burner:
         saved = self._memory.get(self.burner_id)
         self._hold = saved.hold
         self._escalated = saved.escalated
+        self._external_cut = saved.external
         # A shut-off the relay never confirmed stays a Problem across restarts.
         self.failed_shutoff = saved.failed
         if saved.last_reason is not None and saved.last_at is not None:
@@ -218,8 +233,9 @@ class Burner:
             self._cancel_pulse_end = async_call_later(self.hass, remaining, self._pulse_ended)
         else:
             # A restart ends any pulse; a relay left in "cut" without a
-            # persisted hold goes back to rest.
-            self._release_due = not self._held
+            # persisted hold goes back to rest, unless someone else's cut
+            # was seen before the restart: that one is left alone.
+            self._release_due = not self._held and not self._external_cut
         self._seen_cut = self.relay_cut
         self._seen_available = self.available
         self._unsub_relay = self.relay.async_add_listener(self._relay_changed)
@@ -414,21 +430,64 @@ class Burner:
         self._schedule_reconcile()
         self._notify()
 
-    async def async_release(self) -> None:
-        """Release the burner for a person: back to rest unless a pulse runs."""
-        self._hold = False
-        self._escalated = False
+    async def async_release_hold(self) -> None:
+        """A person lifts the hold (child lock, emergency hold, second cut).
+
+        Only this lifts a hold: Gas "on" never does (a voice command, a group
+        toggle or an automation turning the burner "on" must not undo a child
+        lock). The release is written and confirmed now or the action fails
+        with the hold still in force: it is never queued to land later, by
+        itself, with nobody at the stove.
+        """
+        if not self._held:
+            self.failed_shutoff = None
+            await self._async_save()
+            self._notify()
+            return
+        try:
+            async with self._write_lock:
+                if self.pulsing:
+                    # A running pulse ends at rest by itself; cutting it short
+                    # could leave the valve open.
+                    pass
+                elif self.relay_cut is None:
+                    raise RelayUnreachable(f"{self.settings.name}: relay state unknown")
+                else:
+                    # Explicit even when it reads "at rest": the read may be old.
+                    await self.relay.async_set(not self.cut_value)
+                # Cleared under the lock, after the relay confirmed: a
+                # reconcile waiting for the lock sees no hold to re-assert.
+                self._hold = False
+                self._escalated = False
+                self.failed_shutoff = None
+                self._release_due = False
+        except RelayError as err:
+            self.last_error = err
+            # Still held: put the relay back where the hold wants it.
+            self._schedule_reconcile()
+            self._notify()
+            raise
+        self.last_error = None
+        await self._async_save()
+        self._notify()
+
+    async def async_enable_gas(self) -> None:
+        """Gas "on": acknowledge a failed shut-off and return an idle cut to rest.
+
+        Never lifts a hold (raises `BurnerHeld`), never shortens a pulse, never
+        lights anything: a person lights the burner by hand afterwards.
+        """
+        if self._held:
+            raise BurnerHeld(self.settings.name, escalated=self._escalated and not self._hold)
         self.failed_shutoff = None
+        # A person's act on the Gas switch: someone else's cut may go too.
+        self._external_cut = False
         self._release_due = True
         await self._async_save()
         self._notify()
-        # A running pulse ends at rest by itself; cutting it short could
-        # leave the valve open.
         try:
             await self._async_reconcile_once(release=True)
         except RelayError as err:
-            # The person is told; the release is still owed once the relay
-            # answers (an unchanged relay state brings no update to act on).
             self.last_error = err
             self._schedule_retry()
             raise
@@ -453,15 +512,21 @@ class Burner:
         if cut is None:
             self._notify()
             return
-        if cut and self._seen_cut is False and not self._ours():
-            # Someone else cut the burner (the Mi Home app, a wall button):
-            # reported, never undone.
-            self._cut_done(ShutOffReason.EXTERNAL, dt_util.utcnow(), confirmed=True)
+        if cut and came_back and not self._ours() and not self._external_cut:
+            if self.settings.wiring is BurnerWiring.SERIES_NO:
+                # A series_no relay that rebooted comes back in its power-on
+                # state, de-energised, which is "cut". Not someone's cut and
+                # no hold is persisted: back to rest.
+                self._release_due = True
+            else:
+                self._note_external_cut()
+        elif cut and self._seen_cut is False and not self._ours():
+            # Someone else cut the burner (the Mi Home app, a wall button).
+            self._note_external_cut()
+        elif not cut and self._external_cut:
+            # Back at rest (someone undid their cut): nothing to leave alone.
+            self._external_cut = False
             self.hass.async_create_task(self._async_save())
-        elif cut and came_back and not self._ours():
-            # A relay that rebooted comes back in its power-on state; for
-            # series_no that is "cut". No hold is persisted: back to rest.
-            self._release_due = True
         self._seen_cut = cut
         if not cut and self._release_due and not self._write_lock.locked():
             # Seen at rest: nothing left to release (a later cut by someone
@@ -470,6 +535,14 @@ class Burner:
         if (self._held and not cut) or (self._release_due and cut):
             self._schedule_reconcile()
         self._notify()
+
+    @callback
+    def _note_external_cut(self) -> None:
+        """Report a cut someone else made; it is never undone by software."""
+        self._external_cut = True
+        self._release_due = False
+        self._cut_done(ShutOffReason.EXTERNAL, dt_util.utcnow(), confirmed=True)
+        self.hass.async_create_task(self._async_save())
 
     def _ours(self) -> bool:
         return self._held or self.pulsing or self._write_lock.locked()
@@ -544,5 +617,6 @@ class Burner:
                 failed=self.failed_shutoff,
                 last_reason=self.last_shut_off.reason if self.last_shut_off else None,
                 last_at=self.last_shut_off.at if self.last_shut_off else None,
+                external=self._external_cut,
             ),
         )

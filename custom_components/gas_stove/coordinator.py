@@ -54,13 +54,17 @@ class MiioRelayCoordinator(DataUpdateCoordinator[dict[MiioChannelAddress, bool]]
         self.relay = relay
         self.addresses: list[MiioChannelAddress] = []
         self._failed_polls = 0
+        self._answered = False
 
     async def _async_update_data(self) -> dict[MiioChannelAddress, bool]:
         try:
             states = await self._async_poll()
         except UpdateFailed:
             self._failed_polls += 1
-            if self.data is not None and self._failed_polls < FAILED_POLLS_UNAVAILABLE:
+            if not self._answered:
+                # Not seen since the start: look again soon.
+                self.update_interval = RECHECK_INTERVAL
+            elif self._failed_polls < FAILED_POLLS_UNAVAILABLE:
                 # One lost poll on a lossy link must not make the switches
                 # unavailable: Home Assistant silently skips actions on
                 # unavailable entities, so a shut-off would be dropped. Look
@@ -69,6 +73,7 @@ class MiioRelayCoordinator(DataUpdateCoordinator[dict[MiioChannelAddress, bool]]
                 return self.data
             raise
         self._failed_polls = 0
+        self._answered = True
         self.update_interval = POLL_INTERVAL
         return states
 

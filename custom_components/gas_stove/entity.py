@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from typing import Any, Concatenate
 
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
-from .burner import Burner
+from .burner import Burner, BurnerHeld
 from .const import DOMAIN
 from .relay import RelayError, RelayRejected
 from .stove import GasStoveConfigEntry
@@ -96,11 +96,17 @@ class ShutOffEntity(BurnerEntity):
 def relay_errors[_E: BurnerEntity, **_P](
     func: Callable[Concatenate[_E, _P], Coroutine[Any, Any, None]],
 ) -> Callable[Concatenate[_E, _P], Coroutine[Any, Any, None]]:
-    """Turn relay failures into translated errors for the person acting."""
+    """Turn relay failures, and a refused release, into translated errors."""
 
     async def handler(self: _E, /, *args: _P.args, **kwargs: _P.kwargs) -> None:
         try:
             await func(self, *args, **kwargs)
+        except BurnerHeld as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="burner_escalated" if err.escalated else "burner_held",
+                translation_placeholders={"burner": err.burner},
+            ) from err
         except RelayRejected as err:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,

@@ -175,10 +175,15 @@ class FlameDetector:
             listener()
 
     def out_since(self, moment: datetime | None) -> bool:
-        """Whether the flame is out by a settled reading taken after `moment`."""
+        """Whether the flame is out by a settled reading taken after `moment`.
+
+        For a pushed source too: an "off" it reported before `moment` may just
+        not have caught up with a burner lit seconds earlier (a knob held in,
+        a probe still warming up), so it proves nothing about now.
+        """
         if self.state is not False or self._candidate is not None:
             return False
-        if moment is None or self.push:
+        if moment is None:
             return True
         return self.read_at is not None and self.read_at >= moment
 

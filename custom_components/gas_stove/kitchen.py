@@ -73,14 +73,15 @@ _TEXT = {
     "en": (
         "Emergency shut-off: {stove}",
         "**{sensor}** reported an emergency. Every burner of {stove} was cut and is held "
-        "(child lock). {hood}Check the kitchen. The burners stay locked until a person turns "
-        "their Gas or Child lock switch back; they are never released automatically.",
+        "(child lock). {hood}Check the kitchen. The burners stay locked until a person unlocks "
+        "each burner's Child lock; turning the gas on does not release them, and nothing "
+        "releases them automatically.",
         "The range hood was turned on at full speed. ",
     ),
     "zh-Hans": (
         "紧急关火：{stove}",
         "**{sensor}** 报告了紧急情况。{stove}的所有灶眼都已切断并保持（童锁）。{hood}请检查"
-        "厨房。在有人打开燃气或童锁开关之前，灶眼会一直锁住；它们从不会自动解除。",
+        "厨房。在有人解锁各灶眼的童锁之前，灶眼会一直锁住；打开燃气不会解除，也不会自动解除。",
         "烟机已以最高风速打开。",
     ),
 }
@@ -283,13 +284,16 @@ class KitchenGuards:
         hood.commanded = None
         if new.state == expected:
             return
-        if hood.session and hood.ours and new.state != STATE_ON:
-            # Someone switched the hood off while cooking: respect that until
-            # the next cooking session.
+        if hood.session and (hood.ours or hood.cancel_start) and new.state != STATE_ON:
+            # Someone switched the hood off while cooking (or before the start
+            # delay ran out): respect that until the next cooking session. In
+            # the run-on, with nothing lit, that session is over now: the next
+            # lighting starts a new one.
             _LOGGER.info("%s: hood switched off by hand; linkage stands down", self.stove_name)
             hood.ours = False
             hood.stood_down = True
             self._cancel_hood_timers()
+            hood.session = bool(self._lit())
 
     async def _async_hood_on(self, *, full: bool) -> None:
         data: dict[str, Any] = {}
@@ -358,9 +362,13 @@ class KitchenGuards:
             watch.annotate(ShutOffReason.EMERGENCY, {"trigger": entity_id})
         for burner in self.burners.values():
             self.hass.async_create_task(self._async_hold(burner))
+        # Whatever the hood does now, the linkage must not switch it: not off
+        # at the end of a run-on (a motor switched in a gas-filled kitchen),
+        # not on after a start delay.
+        self._hood.stood_down = True
+        self._hood.ours = False
+        self._cancel_hood_timers()
         if hood:
-            self._hood.stood_down = True  # the linkage must not switch it off
-            self._hood.ours = False
             self.hass.async_create_task(self._async_hood_on(full=True))
         language = "zh-Hans" if self.hass.config.language.startswith("zh") else "en"
         title, message, hood_text = _TEXT[language]

@@ -26,6 +26,9 @@ class SavedBurner:
     failed: ShutOffReason | None = None
     last_reason: ShutOffReason | None = None
     last_at: datetime | None = None
+    # A cut someone made outside Home Assistant (Mi Home app, the relay's
+    # button): reported and left alone, across restarts and dropouts.
+    external: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form for the Store."""
@@ -37,6 +40,7 @@ class SavedBurner:
             "failed": self.failed,
             "last_reason": self.last_reason,
             "last_at": _iso(self.last_at),
+            "external": self.external,
         }
 
     @classmethod
@@ -50,6 +54,7 @@ class SavedBurner:
             failed=_reason(raw.get("failed")),
             last_reason=_reason(raw.get("last_reason")),
             last_at=_parse(raw.get("last_at")),
+            external=bool(raw.get("external", False)),
         )
 
 
@@ -77,8 +82,11 @@ class BurnerMemory:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Nothing is read until `async_load`."""
+        # Atomic writes go through fsync: without it a power cut within the
+        # file system's commit interval can bring back the old file, or an
+        # empty one, and a child lock set seconds before would be gone.
         self._store: Store[dict[str, dict[str, Any]]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}"
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}", atomic_writes=True
         )
         self._data: dict[str, dict[str, Any]] = {}
 

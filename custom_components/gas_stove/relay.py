@@ -26,7 +26,6 @@ from homeassistant.core import (
     HomeAssistant,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.util.hass_dict import HassKey
 from miio.device import Device
@@ -194,12 +193,25 @@ class MiioRelay:
         # before a Home Assistant restart. Drawn from the OS, not `random`,
         # whose global state other code may seed (then every restart would
         # start on the same id). `model=` avoids an extra miIO.info.
+        self._connect(token)
+
+    def _connect(self, token: str) -> None:
+        self.token = token
         start_id = secrets.randbelow(9000) + 1
         self._device = Device(
-            host, token, start_id=start_id, lazy_discover=False, model=model or "generic"
+            self.host, token, start_id=start_id, lazy_discover=False, model=self.model or "generic"
         )
-        self._protocol = _BoundedHandshake(host, token, start_id, 0, False)
+        self._protocol = _BoundedHandshake(self.host, token, start_id, 0, False)
         self._device._protocol = self._protocol  # noqa: SLF001
+
+    def use_token(self, token: str) -> None:
+        """Talk with another token from the next call on (the relay was re-paired).
+
+        A device has one token: the one a person entered last is the one that
+        works, for every stove that shares this relay.
+        """
+        if token != self.token:
+            self._connect(token)
 
     @property
     def timeout(self) -> float:
@@ -565,7 +577,11 @@ class EntityRelayChannel(RelayChannel):
                         {"entity_id": self.entity_id},
                         blocking=True,
                     )
-            except (HomeAssistantError, TimeoutError) as err:
+            except Exception as err:
+                # Whatever the other integration raises (a radio stack's
+                # ConnectionError as much as a HomeAssistantError), the relay
+                # did not switch: try again until the deadline, then fail as
+                # unreachable so the hold, the Problem and the retry follow.
                 _LOGGER.debug("%s did not switch: %r", self.entity_id, err)
             if await self._async_wait_for(on, min(1.0, give_up - time.monotonic())):
                 return
@@ -620,6 +636,10 @@ class MiioPool:
         connection, users = self._connections.get(host, (None, 0))
         if connection is None:
             connection = MiioRelay(self.hass, host, token, model=model, protocol=protocol)
+        else:
+            # A stove set up (again) with a new token after the relay was
+            # re-paired: the shared connection must not keep the old one.
+            connection.use_token(token)
         self._connections[host] = (connection, users + 1)
         return connection
 

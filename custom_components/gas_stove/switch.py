@@ -1,4 +1,4 @@
-"""Gas and Child lock switches of each burner."""
+"""The Gas switch of each burner, and the stove's Hood linkage switch."""
 
 from __future__ import annotations
 
@@ -41,22 +41,15 @@ def _gas_enabled(burner: Burner) -> bool | None:
 
 SWITCHES: tuple[BurnerSwitchDescription, ...] = (
     # On = the gas path is enabled (relay at rest). "On" never lights or opens
-    # anything: it only releases a hold so the burner can be lit by hand.
+    # anything, and never lifts a hold: it returns an idle cut to rest so the
+    # burner can be lit by hand. The child lock is the lock entity (lock.py).
     BurnerSwitchDescription(
         key="gas",
         translation_key="gas",
         device_class=SwitchDeviceClass.SWITCH,
         is_on_fn=_gas_enabled,
-        turn_on_fn=lambda burner: burner.async_release(),
+        turn_on_fn=lambda burner: burner.async_enable_gas(),
         turn_off_fn=lambda burner: burner.async_shut_off(ShutOffReason.MANUAL),
-    ),
-    BurnerSwitchDescription(
-        key="child_lock",
-        translation_key="child_lock",
-        device_class=SwitchDeviceClass.SWITCH,
-        is_on_fn=lambda burner: burner.hold,
-        turn_on_fn=lambda burner: burner.async_hold(),
-        turn_off_fn=lambda burner: burner.async_release(),
     ),
 )
 
@@ -66,7 +59,7 @@ async def async_setup_entry(
     entry: GasStoveConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Two switches per burner, and the stove's Hood linkage switch."""
+    """A Gas switch per burner, and the stove's Hood linkage switch."""
     registry = er.async_get(hass)
     switches = [
         BurnerSwitch(entry, burner, description)

@@ -116,12 +116,17 @@ class BurnerTimer:
         self._unsubs.append(self.burner.async_add_listener(self._burner_changed))
         self.runtime_since = self._memory.get_extra(burner_id, RUNTIME_KEY)
         if self.watch.flame is None:
-            self._was_enabled = self.burner.relay_cut is False
+            # Unknown (an entity relay still loading) is neither.
+            cut = self.burner.relay_cut
+            self._was_enabled = None if cut is None else not cut
             if self._was_enabled and self.runtime_since is None:
                 await self._async_set_runtime_since(dt_util.utcnow())
-        elif self.watch.flame.state is not True:
-            # Lit before the restart but not now: that session is over.
+        elif self.watch.flame.state is False:
+            # Lit before the restart but out now: that session is over. An
+            # unknown flame (its integration still loading) ends nothing.
             await self._async_set_runtime_since(None)
+        if self.watch.flame is not None:
+            self._unsubs.append(self.watch.flame.async_add_listener(self._flame_known))
         self._schedule_runtime()
         deadline = self._memory.get_extra(burner_id, DEADLINE_KEY)
         if deadline is None:
@@ -227,12 +232,17 @@ class BurnerTimer:
         self._spawn(self._async_expire(), background=True)
 
     async def _async_expire(self) -> None:
-        await self._async_store_deadline(None)
-        if self.backstop is not None:
-            # Ours fires first; the device's must not cut again after the
-            # pulse has returned the burner to rest.
+        # Remember before forgetting: the deadline stays stored until the
+        # burner has persisted and carried out the cut, so a crash or a
+        # reload at any moment of the expiry cuts again at the next start
+        # (a second pulse is harmless; a lost cut is not).
+        confirmed = await self._async_shut_off(ShutOffReason.TIMER)
+        if confirmed and self.backstop is not None:
+            # Ours came first; the device's must not cut again after the
+            # pulse has returned the burner to rest. Left armed when our cut
+            # failed: then it is the rescue.
             await self.backstop.async_disarm()
-        await self._async_shut_off(ShutOffReason.TIMER)
+        await self._async_store_deadline(None)
 
     async def _async_store_deadline(self, deadline: datetime | None) -> None:
         self.deadline = deadline
@@ -241,7 +251,7 @@ class BurnerTimer:
 
     # --- retries --------------------------------------------------------------
 
-    async def _async_shut_off(self, reason: ShutOffReason) -> None:
+    async def _async_shut_off(self, reason: ShutOffReason) -> bool:
         """Shut off, retrying for one verification window from now.
 
         Counted from when the expiry runs, not from the deadline: a clock
@@ -262,13 +272,14 @@ class BurnerTimer:
                         reason,
                         err,
                     )
-                    return
+                    return False
                 await asyncio.sleep(pause)
             else:
-                return
+                return True
+        return False  # pragma: no cover - the window ends long before 100 attempts
 
     @callback
-    def _spawn(self, job: Coroutine[Any, Any, None], *, background: bool = False) -> None:
+    def _spawn(self, job: Coroutine[Any, Any, Any], *, background: bool = False) -> None:
         """Run a job owned by this timer (cancelled at unload).
 
         A shut-off that keeps retrying runs in the background: Home
@@ -296,12 +307,20 @@ class BurnerTimer:
             if self.deadline is not None:
                 self._spawn(self.async_cancel())
             self._spawn(self._async_set_runtime_since(None))
-        elif event is StoveEvent.FLAME_ON:
+        elif event is StoveEvent.FLAME_ON and self.runtime_since is None:
             self._spawn(self._async_set_runtime_since(dt_util.utcnow()))
             if self.deadline is None and self.settings.default_minutes > 0:
                 self._spawn(self.async_set(timedelta(minutes=self.settings.default_minutes)))
 
     # --- maximum burn time ------------------------------------------------------
+
+    @callback
+    def _flame_known(self) -> None:
+        # A flame that was unknown at start and then reads "out": the session
+        # from before the restart is over (no flame_off event follows then).
+        flame = self.watch.flame
+        if flame is not None and flame.state is False and self.runtime_since is not None:
+            self._spawn(self._async_set_runtime_since(None))
 
     @callback
     def _burner_changed(self) -> None:
@@ -310,7 +329,9 @@ class BurnerTimer:
         # Without a flame source the burn time counts from the moment the
         # gas path was enabled (the relay seen at rest).
         enabled = self.burner.relay_cut is False
-        if enabled and self._was_enabled is False:
+        if enabled and (
+            self._was_enabled is False or (self._was_enabled is None and self.runtime_since is None)
+        ):
             self._spawn(self._async_set_runtime_since(dt_util.utcnow()))
         elif self.burner.relay_cut and self._was_enabled:
             self._spawn(self._async_set_runtime_since(None))

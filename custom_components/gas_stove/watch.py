@@ -49,6 +49,9 @@ class _Verification:
     until: datetime
     cancel_timer: CALLBACK_TYPE | None
     failed: bool = False
+    # Whether the flame was seen lit since the request. A pushed source that
+    # said "out" before the request and never "lit" since reports nothing new.
+    saw_flame: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +59,7 @@ class _Verification:
             "requested_at": self.requested_at.isoformat(),
             "until": self.until.isoformat(),
             "failed": self.failed,
+            "saw_flame": self.saw_flame,
         }
 
     @classmethod
@@ -70,7 +74,15 @@ class _Verification:
             return None
         if requested_at is None or until is None:
             return None
-        return cls(reason, requested_at, until, None, bool(raw.get("failed", False)))
+        return cls(
+            reason,
+            requested_at,
+            until,
+            None,
+            bool(raw.get("failed", False)),
+            # Unknown for a record from before 0.2.0: assume it was lit.
+            bool(raw.get("saw_flame", True)),
+        )
 
 
 class BurnerWatch:
@@ -97,6 +109,12 @@ class BurnerWatch:
         self._verification: _Verification | None = None
         self._flame_state: bool | None = flame.state if flame else None
         self.flame_since: datetime | None = None
+        # Whether the current hold has been in force for a verification
+        # window (None: no hold).
+        self._hold_matured: bool | None = None
+        self._hold_check: CALLBACK_TYPE | None = None
+        # The last flame state that was known (not unknown).
+        self._last_known_flame: bool | None = self._flame_state
         self.problems: set[Problem] = set()
         self._listeners: list[Callable[[], None]] = []
         self._event_listeners: list[EventListener] = []
@@ -186,6 +204,7 @@ class BurnerWatch:
         for unsub in self._unsubs:
             unsub()
         self._unsubs.clear()
+        self._cancel_hold_check()
         if self._verification and self._verification.cancel_timer:
             self._verification.cancel_timer()
         self._verification = None
@@ -302,6 +321,31 @@ class BurnerWatch:
         if verification is None:  # pragma: no cover - the timer is cancelled first
             return
         verification.cancel_timer = None
+        flame_source = self.flame
+        if (
+            flame_source is not None
+            and flame_source.push
+            and flame_source.out_since(None)
+            and not verification.saw_flame
+        ):
+            # A pushed source that said "out" before the request and never
+            # "lit" during the whole window: the burner was not burning (such
+            # a source reports only changes, so no newer reading comes). A
+            # polled one must be read afresh instead: it is, every second.
+            self._verification = None
+            self._save_verification()
+            self._fire(
+                StoveEvent.SHUT_OFF,
+                {
+                    "reason": verification.reason,
+                    "verified": True,
+                    "seconds": _since(verification.requested_at),
+                    "was_lit": False,
+                },
+            )
+            self._set_watching(False)
+            self._evaluate()
+            return
         verification.failed = True
         self._save_verification()
         flame = self.flame.state if self.flame else None
@@ -350,17 +394,24 @@ class BurnerWatch:
     def _flame_changed(self) -> None:
         flame = self.flame.state if self.flame else None
         if flame != self._flame_state:
-            previous, self._flame_state = self._flame_state, flame
+            self._flame_state = flame
             if flame is True:
-                self.flame_since = dt_util.utcnow()
-                self._fire(StoveEvent.FLAME_ON, {})
+                if self._verification is not None and not self._verification.saw_flame:
+                    self._verification.saw_flame = True
+                    self._save_verification()
+                if self._last_known_flame is not True:
+                    self.flame_since = dt_util.utcnow()
+                    self._fire(StoveEvent.FLAME_ON, {})
+                self._last_known_flame = True
             elif flame is False:
-                if previous is True:
+                if self._last_known_flame is True:
                     seconds = _since(self.flame_since) if self.flame_since else 0.0
                     self._fire(StoveEvent.FLAME_OFF, {"seconds": seconds})
                 self.flame_since = None
-            else:
-                self.flame_since = None
+                self._last_known_flame = False
+            # Unknown (one lost poll, a sensor integration still loading):
+            # nothing starts or ends. Only a reading of "out" ends a session,
+            # or the maximum burn time would start again after every dropout.
         self._check_out()
         self._evaluate()
 
@@ -376,10 +427,35 @@ class BurnerWatch:
             self._evaluate()
 
     @callback
+    def _hold_check_due(self, _now: datetime) -> None:
+        self._hold_check = None
+        if self._hold_matured is False:
+            self._hold_matured = True
+        self._evaluate()
+
+    @callback
+    def _cancel_hold_check(self) -> None:
+        if self._hold_check is not None:
+            self._hold_check()
+            self._hold_check = None
+
+    @callback
     def _evaluate(self) -> None:
         """Recompute the problems that follow from the current state."""
         flame = self.flame.state if self.flame else None
         lit = flame is True
+        if not self.burner.hold:
+            self._hold_matured = None
+            self._cancel_hold_check()
+        elif self._hold_matured is None:
+            # Look again once the hold is old enough to judge a flame.
+            self._hold_matured = False
+            self._hold_check = async_call_later(self.hass, self.verify_window, self._hold_check_due)
+        # A burner locked while lit burns on for a moment (the valve drops in
+        # about a second, the sensor follows): the shut-off's verification
+        # judges that. A flame while a hold has been in force longer than
+        # that window is a flame the hold does not stop.
+        held_long = self._hold_matured is True
         if self.burner.failed_shutoff is None:
             ir.async_delete_issue(self.hass, DOMAIN, self.relay_issue_id)
         checks = {
@@ -388,7 +464,10 @@ class BurnerWatch:
             or self.burner.escalated,
             Problem.RELAY_UNREACHABLE_WHILE_LIT: lit and not self.burner.available,
             # During verification a lit flame is expected for a moment.
-            Problem.FLAME_WHILE_LOCKED: lit and self.burner.hold and self._verification is None,
+            Problem.FLAME_WHILE_LOCKED: lit
+            and self.burner.hold
+            and self._verification is None
+            and held_long,
             Problem.FLAME_SOURCE_UNAVAILABLE: self.flame is not None and not self.flame.available,
         }
         for problem, active in checks.items():

@@ -75,8 +75,9 @@ async def test_benchmark_smoke(hass: HomeAssistant, socket_enabled: None, tmp_pa
     assert polls["loop_time_ms"]["p50"] < polls["wall_ms"]["p50"]
 
     setup = data["setup_unreachable"]
-    assert setup["setup_retry"] is True
-    assert setup["returned"] is False
+    # The stove loads without its relay (S4): the burner is unknown until it answers.
+    assert setup["state"] == "loaded"
+    assert setup["returned"] is True
     assert 0 < setup["seconds"] < 15
     assert setup["packets_sent_to_relay"] > 0
 

@@ -20,7 +20,7 @@ BURNER_IDS = ("left", "right", "back", "wok")
 NAMES = ("Left burner", "Right burner", "Back burner", "Wok burner")
 
 LEFT_GAS = "switch.test_stove_left_burner_gas"
-LEFT_LOCK = "switch.test_stove_left_burner_child_lock"
+LEFT_LOCK = "lock.test_stove_left_burner_child_lock"
 LEFT_BUTTON = "button.test_stove_left_burner_shut_off"
 RIGHT_GAS = "switch.test_stove_right_burner_gas"
 

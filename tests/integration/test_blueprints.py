@@ -215,7 +215,7 @@ async def _notify(hass: HomeAssistant, **inputs: Any) -> None:
             "shut_off",
             {"reason": "emergency", "verified": True, "trigger": "binary_sensor.kitchen_smoke"},
             "Left burner was cut because Kitchen smoke detector went off. "
-            "It stays cut until a person turns its Gas switch back on.",
+            "It stays locked until a person unlocks its Child lock.",
             False,
         ),
         (
@@ -424,7 +424,7 @@ async def test_emergency_is_reported_once_per_stove(
     await _notify(hass, tts_entity="tts.piper", media_players=["media_player.kitchen"])
     message = (
         "Every burner of Test stove was cut because Kitchen smoke went off. "
-        "The burners stay cut until a person turns their Gas switch back on."
+        "The burners stay locked until a person unlocks their Child locks."
     )
     emergency = {"reason": "emergency", "trigger": "binary_sensor.kitchen_smoke"}
 

@@ -19,10 +19,10 @@ from tests.integration.common import LEFT_GAS, LEFT_LOCK, setup_stove, stove_ent
 async def test_hold_during_a_pulse_keeps_the_cut(hass: HomeAssistant, kitchen: Kitchen) -> None:
     await setup_stove(hass, stove_entry(kitchen, pulse=0.5))
     await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
     await asyncio.sleep(0.8)
     assert kitchen.relay.channel_state(1) is True
-    assert hass.states.get(LEFT_LOCK).state == STATE_ON
+    assert hass.states.get(LEFT_LOCK).state == "locked"
 
 
 async def test_release_during_a_pulse_lets_the_pulse_finish(
@@ -42,7 +42,7 @@ async def test_shut_off_of_a_held_burner_asserts_the_cut(
     hass: HomeAssistant, kitchen: Kitchen
 ) -> None:
     await setup_stove(hass, stove_entry(kitchen))
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
     before = len(kitchen.relay.stats.applied)
     await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
     writes = [
@@ -54,7 +54,7 @@ async def test_shut_off_of_a_held_burner_asserts_the_cut(
     assert writes == [True]
     await asyncio.sleep(0.7)
     assert kitchen.relay.channel_state(1) is True
-    assert hass.states.get(LEFT_LOCK).state == STATE_ON
+    assert hass.states.get(LEFT_LOCK).state == "locked"
 
 
 async def test_unload_while_a_cut_is_in_flight(hass: HomeAssistant, kitchen: Kitchen) -> None:
@@ -107,10 +107,10 @@ async def test_failed_hold_raises_and_is_asserted_later(
     await setup_stove(hass, stove_entry(kitchen))
     kitchen.relay.faults.request_error = -5001
     with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+        await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
     assert err.value.translation_key == "relay_rejected"
     # The hold is what the person asked for: it is kept and shown ...
-    assert hass.states.get(LEFT_LOCK).state == STATE_ON
+    assert hass.states.get(LEFT_LOCK).state == "locked"
     kitchen.relay.faults.request_error = None
     # ... and carried out by the retry.
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=3))

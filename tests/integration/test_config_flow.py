@@ -85,7 +85,7 @@ async def test_two_burners_on_one_relay(hass: HomeAssistant, kitchen: Kitchen) -
     ]
     await hass.async_block_till_done()
     assert hass.states.get("switch.kitchen_left_burner_gas") is not None
-    assert hass.states.get("switch.kitchen_right_burner_child_lock") is not None
+    assert hass.states.get("lock.kitchen_right_burner_child_lock") is not None
 
 
 async def test_miio_errors(
@@ -430,7 +430,7 @@ async def test_removing_the_stove_forgets_its_state(
 ) -> None:
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
     assert f"gas_stove.{entry.entry_id}" in hass_storage
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()

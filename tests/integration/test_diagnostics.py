@@ -27,7 +27,7 @@ async def test_diagnostics_redact_the_token(
 ) -> None:
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
     diag = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     assert TOKEN not in str(diag)
     burners = diag["entry"]["data"]["burners"]
@@ -81,7 +81,8 @@ async def test_token_never_logged(
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "unlock", {"entity_id": LEFT_LOCK}, blocking=True)
     await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_GAS}, blocking=True)
     assert "gas_stove" in caplog.text  # the capture really saw our logs
     for secret in _secrets(TOKEN) + _secrets(OTHER_TOKEN):

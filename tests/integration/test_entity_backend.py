@@ -15,7 +15,7 @@ from tests.conftest import wait_for
 from tests.integration.common import setup_template_relay
 
 GAS = "switch.zigbee_stove_wok_gas"
-LOCK = "switch.zigbee_stove_wok_child_lock"
+LOCK = "lock.zigbee_stove_wok_child_lock"
 RELAY = "input_boolean.relay"
 
 
@@ -57,12 +57,12 @@ async def test_pulse_and_hold_through_a_switch_entity(
     assert hass.states.get(GAS).state == STATE_OFF
     await wait_for(lambda: hass.states.get(RELAY).state == rest, timeout=3)
 
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LOCK}, blocking=True)
+    await hass.services.async_call("lock", "lock", {"entity_id": LOCK}, blocking=True)
     await asyncio.sleep(0.7)
     assert hass.states.get(RELAY).state == cut
-    await hass.services.async_call("switch", "turn_on", {"entity_id": GAS}, blocking=True)
+    await hass.services.async_call("lock", "unlock", {"entity_id": LOCK}, blocking=True)
     assert hass.states.get(RELAY).state == rest
-    assert hass.states.get(LOCK).state == STATE_OFF
+    assert hass.states.get(LOCK).state == "unlocked"
 
 
 async def test_relay_entity_appears_later(

@@ -97,7 +97,7 @@ async def test_knob_held_escalates_and_clears(
 async def test_flame_while_locked(hass: HomeAssistant, make_kitchen: KitchenFactory) -> None:
     kitchen = await make_kitchen(sensor=True)
     await setup_stove(hass, stove_entry(kitchen))
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
     # A relay that does not really open the loop (welded contact, wrong
     # burner wired): the burner lights although the lock holds the cut.
     kitchen.left.knob_held_fault = True

@@ -171,9 +171,9 @@ async def test_english_sentences(hass: HomeAssistant, kitchen: Kitchen, tmp_path
     assert await _say(hass, "how long until the stove turns off") == "No stove timer is running."
     assert await _say(hass, "cancel the stove timer") == "No stove timer is running."
 
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
     assert await _say(hass, "is the left burner locked") == "Left burner: child lock on."
-    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "unlock", {"entity_id": LEFT_LOCK}, blocking=True)
     await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=5)
 
     # An LLM agent or a script may pass the name as it likes.

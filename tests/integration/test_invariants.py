@@ -59,6 +59,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 import pytest
@@ -83,7 +84,7 @@ HOLD_BOUND = SHUT_OFF_BOUND
 
 burner = st.sampled_from(BURNERS)
 common_steps = [
-    st.tuples(st.sampled_from(["gas_off", "gas_on", "lock", "unlock", "button"]), burner),
+    st.tuples(st.sampled_from(["gas_off", "gas_on", "all_on", "lock", "unlock", "button"]), burner),
     st.tuples(st.sampled_from(["light", "blow_out", "knob_held", "knob_released"]), burner),
     st.tuples(st.just("timer"), burner, st.integers(min_value=1, max_value=30)),
     st.tuples(st.just("cancel_timer"), burner),
@@ -105,7 +106,7 @@ def _gas(burner_id: str) -> str:
 
 
 def _lock(burner_id: str) -> str:
-    return f"switch.test_stove_{burner_id}_burner_child_lock"
+    return f"lock.test_stove_{burner_id}_burner_child_lock"
 
 
 def _button(burner_id: str) -> str:
@@ -225,6 +226,9 @@ async def _play(
     # Assistant draws registry ids from it: without this, examples sharing
     # this Home Assistant would hand out the same entity-registry ids.
     random.seed(os.urandom(16))
+    # For homeassistant.turn_on (the Overview's "turn everything on").
+    if "homeassistant" not in hass.config.components:
+        assert await async_setup_component(hass, "homeassistant", {})
     entry = stove_entry(kitchen, pulse=PULSE)
     entry.add_to_hass(hass)
     run = Run(hass, kitchen, entry)
@@ -296,10 +300,27 @@ async def _step(run: Run, action: tuple[Any, ...]) -> None:
     kind = action[0]
     if kind in ("gas_off", "button", "lock"):
         await _shut_off(run, kind, action[1])
-    elif kind in ("gas_on", "unlock"):
-        target = _gas(action[1]) if kind == "gas_on" else _lock(action[1])
-        service = "turn_on" if kind == "gas_on" else "turn_off"
-        await _person(run, "switch", service, target)
+    elif kind == "unlock":
+        await _person(run, "lock", "unlock", _lock(action[1]))
+    elif kind in ("gas_on", "all_on"):
+        # Invariant 1b: "on" (the Gas switch, a voice "turn on", the
+        # Overview's "turn everything on") never lifts a hold.
+        stove = run.loaded()
+        held = (
+            {b_id for b_id, b in stove.burners.items() if b.hold or b.escalated}
+            if stove is not None
+            else set()
+        )
+        if kind == "gas_on":
+            await _person(run, "switch", "turn_on", _gas(action[1]))
+        else:
+            # The Overview's "turn all on" over a card of the stove's switches.
+            await _person(run, "homeassistant", "turn_on", [_gas(b) for b in BURNERS])
+        stove = run.loaded()
+        if stove is not None:
+            for burner_id in held:
+                burner = stove.burners[burner_id]
+                assert burner.hold or burner.escalated, f"{kind} lifted the hold of {burner_id}"
     elif kind == "timer":
         await _person(run, DOMAIN, "set_timer", _gas(action[1]), duration={"minutes": action[2]})
     elif kind == "cancel_timer":
@@ -344,7 +365,9 @@ async def _step(run: Run, action: tuple[Any, ...]) -> None:
         raise AssertionError(kind)
 
 
-async def _person(run: Run, domain: str, service: str, target: str, **data: Any) -> None:
+async def _person(
+    run: Run, domain: str, service: str, target: str | list[str], **data: Any
+) -> None:
     """A person's action; a relay fault is reported to them, the end state checked later."""
     if run.loaded() is None:
         return  # not set up (relay unreachable at start): nothing to act on
@@ -363,7 +386,7 @@ async def _shut_off(run: Run, kind: str, burner_id: str) -> None:
     domain, service, target = {
         "gas_off": ("switch", "turn_off", _gas(burner_id)),
         "button": ("button", "press", _button(burner_id)),
-        "lock": ("switch", "turn_on", _lock(burner_id)),
+        "lock": ("lock", "lock", _lock(burner_id)),
     }[kind]
     burner = stove.burners[burner_id]
     channel = BURNERS.index(burner_id) + 1

@@ -10,9 +10,11 @@ from homeassistant.components.persistent_notification import (
 )
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -151,8 +153,8 @@ async def test_emergency_cuts_and_holds_everything(
     hass.states.async_set(SMOKE, STATE_ON, {"device_class": "smoke", "friendly_name": "Smoke"})
     await hass.async_block_till_done()
     await wait_for(lambda: kitchen.relay.channel_state(1) and kitchen.relay.channel_state(2))
-    assert hass.states.get(LEFT_LOCK).state == STATE_ON
-    assert hass.states.get("switch.test_stove_right_burner_child_lock").state == STATE_ON
+    assert hass.states.get(LEFT_LOCK).state == "locked"
+    assert hass.states.get("lock.test_stove_right_burner_child_lock").state == "locked"
     await wait_for(lambda: _hood(hass) == STATE_ON)
     await _flame(hass, LEFT_FLAME_SOURCE, False)
     await wait_for(lambda: "shut_off" in log.types())
@@ -167,11 +169,15 @@ async def test_emergency_cuts_and_holds_everything(
     await _later(hass, minutes=10)
     assert kitchen.relay.channel_state(1) is True
     assert not await kitchen.left.light()
-    # A person releases each burner.
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_GAS}, blocking=True)
+    # Turning the gas on does not release an emergency hold (S1) ...
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_GAS}, blocking=True)
+    assert kitchen.relay.channel_state(1) is True
+    # ... a person unlocking each burner's Child lock does.
+    await hass.services.async_call("lock", "unlock", {"entity_id": LEFT_LOCK}, blocking=True)
     assert issue_registry.async_get_issue(DOMAIN, f"emergency_{entry.entry_id}") is not None
     await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": "switch.test_stove_right_burner_gas"}, blocking=True
+        "lock", "unlock", {"entity_id": "lock.test_stove_right_burner_child_lock"}, blocking=True
     )
     assert issue_registry.async_get_issue(DOMAIN, f"emergency_{entry.entry_id}") is None
     assert await kitchen.left.light()

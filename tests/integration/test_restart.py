@@ -105,9 +105,9 @@ async def test_relay_found_cut_without_hold_returns_to_rest(
 async def test_hold_survives_restart(hass: HomeAssistant, kitchen: Kitchen) -> None:
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
     await _restart(hass, entry.entry_id)
-    assert hass.states.get(LEFT_LOCK).state == STATE_ON
+    assert hass.states.get(LEFT_LOCK).state == "locked"
     assert hass.states.get(LEFT_GAS).state == STATE_OFF
     assert kitchen.relay.channel_state(1) is True
     # Even a relay that lost the cut while Home Assistant was down (a reboot
@@ -127,7 +127,7 @@ async def test_hold_is_asserted_again_when_switched_away(
     """Someone switches the relay from the Mi Home app during a child lock."""
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
     kitchen.relay.set_channel(1, False)
     await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
     await wait_for(lambda: kitchen.relay.channel_state(1) is True)

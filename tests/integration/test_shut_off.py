@@ -6,6 +6,7 @@ import asyncio
 
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 import pytest
 
 from tests.conftest import KitchenFactory, wait_for
@@ -71,8 +72,8 @@ async def test_child_lock_holds_the_cut_until_released(
     left = kitchen.left
     assert await left.light()
 
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
-    assert hass.states.get(LEFT_LOCK).state == STATE_ON
+    await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
+    assert hass.states.get(LEFT_LOCK).state == "locked"
     assert hass.states.get(LEFT_GAS).state == STATE_OFF
     await wait_for(lambda: not left.flame, timeout=1.0)
     # Well past any pulse, the hold is still there and relighting fails.
@@ -80,22 +81,30 @@ async def test_child_lock_holds_the_cut_until_released(
     assert kitchen.relay.channel_state(1) is True
     assert not await left.light()
 
-    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "unlock", {"entity_id": LEFT_LOCK}, blocking=True)
     assert kitchen.relay.channel_state(1) is False
     assert hass.states.get(LEFT_GAS).state == STATE_ON
     assert await left.light()
 
 
-async def test_gas_on_releases_the_child_lock(
+async def test_gas_on_never_lifts_the_child_lock(
     hass: HomeAssistant, make_kitchen: KitchenFactory
 ) -> None:
+    """S1: turning the gas "on" (a voice command, a group toggle) leaves a lock locked."""
     kitchen = await make_kitchen("series_no")
     await setup_stove(hass, stove_entry(kitchen, wiring="series_no"))
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_LOCK}, blocking=True)
+    await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
     assert kitchen.relay.channel_state(1) is False  # NO wiring: cut = de-energised
-    await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_GAS}, blocking=True)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_GAS}, blocking=True)
+    assert err.value.translation_key == "burner_held"
+    assert kitchen.relay.channel_state(1) is False
+    assert hass.states.get(LEFT_LOCK).state == "locked"
+    assert not await kitchen.left.light()
+    # Unlocking is what lifts it.
+    await hass.services.async_call("lock", "unlock", {"entity_id": LEFT_LOCK}, blocking=True)
     assert kitchen.relay.channel_state(1) is True
-    assert hass.states.get(LEFT_LOCK).state == STATE_OFF
+    assert hass.states.get(LEFT_LOCK).state == "unlocked"
     assert await kitchen.left.light()
 
 

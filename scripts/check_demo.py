@@ -6,7 +6,8 @@ that scripts/seed_demo.py wrote. Exit status 0 when:
 
 * http://127.0.0.1:8123/api/ answers (within --timeout seconds),
 * the gas_stove config entry titled "Demo stove" is loaded,
-* the expected entity exists and has the expected state.
+* the expected entity exists and has the expected state,
+* the list of actions (what the web UI loads first) answers and names gas_stove.
 """
 
 from __future__ import annotations
@@ -137,6 +138,21 @@ class Checker:
         if self.wait(f"{flame_id} to be off", flame_state) is None:
             return False
         print(f"check: [{self.elapsed()}] {flame_id} is off (flame sensor answers)")
+
+        # What the web UI asks for first: the list of actions. On 2026.x it
+        # makes Home Assistant import built-in integrations (camera, tts,
+        # assist_pipeline); a package missing for them left the UI on
+        # "Loading…" while everything above still passed.
+        status, services = self.get("/api/services")
+        domains = {s.get("domain") for s in services} if isinstance(services, list) else set()
+        if status != 200 or "gas_stove" not in domains:
+            print(f"check: FAIL the list of actions (what the web UI loads first): HTTP {status}")
+            return False
+        print(f"check: [{self.elapsed()}] the list of actions answers ({len(domains)} domains)")
+        listeners = self.get("/api/events")[0]
+        if listeners != 200:
+            print(f"check: FAIL /api/events: HTTP {listeners}")
+            return False
 
         status, states = self.get("/api/states")
         if status == 200 and isinstance(states, list):

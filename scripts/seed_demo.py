@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from datetime import timedelta
+import json
 import logging
 import os
 from pathlib import Path
@@ -49,6 +50,7 @@ from homeassistant.config_entries import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 
 DOMAIN = "gas_stove"
 TOKEN_CLIENT_NAME = "scripts/develop"
@@ -172,6 +174,34 @@ async def seed_token(hass: HomeAssistant, user: Any, token_file: Path) -> str:
     return f"token: wrote a new long-lived access token to {token_file}"
 
 
+def seed_http(config_dir: Path, host: str, port: int) -> str:
+    """Make Home Assistant listen on loopback only, in the way the running release reads.
+
+    2026.x keeps the HTTP settings in storage: YAML is migrated once as a
+    "pending" config that a person must confirm in the UI within 5 minutes,
+    or Home Assistant restarts on its stored config (listening on every
+    interface) and raises repairs. So it gets a confirmed stored config and an
+    empty `http:` in YAML; older releases get the YAML (http.yaml, included).
+    """
+    include = config_dir / "http.yaml"
+    try:
+        from homeassistant.components.http import config as http_config
+    except ImportError:  # before the HTTP settings moved to storage
+        include.write_text(f"server_host: {host}\nserver_port: {port}\n")
+        return f"http: {host}:{port} (YAML)"
+    include.write_text("{}\n")
+    stable = dict(http_config.HTTP_STORAGE_SCHEMA({"server_host": [host], "server_port": port}))
+    stable.update(created_at=dt_util.utcnow().isoformat(), error=None, error_message=None)
+    store = {
+        "version": http_config.STORAGE_VERSION,
+        "minor_version": http_config.STORAGE_MINOR_VERSION,
+        "key": http_config.STORAGE_KEY,
+        "data": {"stable": stable, "pending": None, "yaml_migration_done": True},
+    }
+    (config_dir / ".storage" / http_config.STORAGE_KEY).write_text(json.dumps(store, indent=2))
+    return f"http: {host}:{port} (stored, confirmed)"
+
+
 def seed_yaml_includes(config_dir: Path) -> list[str]:
     """Create the files configuration.yaml includes for the UI editors."""
     done = []
@@ -211,6 +241,7 @@ async def seed(args: argparse.Namespace) -> None:
     lines.append(text)
     lines.append(await seed_token(hass, user, config_dir / ".dev_token"))
     lines += seed_yaml_includes(config_dir)
+    lines.append(seed_http(config_dir, "127.0.0.1", 8123))
 
     # The auth store saves with a delay: stopping flushes it ("final write").
     logging.getLogger("homeassistant.core").setLevel(logging.WARNING)

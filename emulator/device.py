@@ -275,6 +275,8 @@ class MiioDevice(asyncio.DatagramProtocol):
             _LOGGER.exception("handler for %s failed", method)
             raise MiioError(ERROR_INTERNAL, "internal error") from err
         self.stats.applied.append(AppliedCommand(self.loop.time(), method, params))
+        if method == "set_properties" and self.faults.bare_set_ack is not None:
+            return self.faults.bare_set_ack
         return result
 
     def _send_later(self, addr: tuple[str, int], reply: dict[str, Any] | None) -> None:

@@ -25,6 +25,10 @@ class Faults:
     offline: bool = False  # answers nothing at all
     error_code: int | None = None  # per-item MIoT code for get/set_properties
     request_error: int | None = None  # whole-request error reply
+    # A firmware quirk rather than a fault: set_properties applies the values
+    # but answers this (0 like python-miio's simulator, or ["ok"]) instead of
+    # per-item codes.
+    bare_set_ack: int | list[str] | None = None
 
     def __post_init__(self) -> None:
         self.validate()

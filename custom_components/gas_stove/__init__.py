@@ -88,6 +88,8 @@ async def _async_start(
     _migrate_child_lock_switches(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     _remove_stale_entities(hass, entry)
+    for watch in stove.watches.values():
+        watch.async_entities_ready()
     # After the entities exist, so that what happens at start (a hold
     # asserted again, a shut-off completed, a timer that expired while Home
     # Assistant was down) is seen by automations and the logbook.

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
+import time
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
@@ -51,6 +52,11 @@ class BurnerHeld(Exception):
 
 # Back-off for putting a relay back where it belongs after a failure.
 RECONCILE_RETRY = (2.0, 5.0, 15.0, 30.0)
+# A relay that leaves a hold this often within this many seconds is not
+# fought in a tight loop (an automation, an inching or auto-off mode switching
+# it back): it is re-cut with the back-off above, and reported.
+HOLD_DEPARTURES = 3
+HOLD_DEPARTURE_WINDOW = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +124,10 @@ class Burner:
         self._listeners: list[Callable[[], None]] = []
         self._cut_listeners: list[CutListener] = []
         self._seen_cut: bool | None = None
+        # When the relay was seen leaving a hold (monotonic), and whether it
+        # does so too often to be fought at once.
+        self._departures: list[float] = []
+        self.hold_not_kept = False
         self._seen_available = True
         self.last_shut_off: ShutOffRecord | None = None
         self.last_error: RelayError | None = None
@@ -461,6 +471,8 @@ class Burner:
                 self._escalated = False
                 self.failed_shutoff = None
                 self._release_due = False
+                self._departures.clear()
+                self.hold_not_kept = False
         except RelayError as err:
             self.last_error = err
             # Still held: put the relay back where the hold wants it.
@@ -532,9 +544,31 @@ class Burner:
             # Seen at rest: nothing left to release (a later cut by someone
             # else must not be undone by a stale flag).
             self._release_due = False
-        if (self._held and not cut) or (self._release_due and cut):
+        if self._held and not cut:
+            self._hold_departed()
+        elif self._release_due and cut:
             self._schedule_reconcile()
         self._notify()
+
+    @callback
+    def _hold_departed(self) -> None:
+        """The relay left a hold: cut again, at once unless it keeps doing so."""
+        now = time.monotonic()
+        self._departures = [t for t in self._departures if now - t < HOLD_DEPARTURE_WINDOW]
+        self._departures.append(now)
+        if len(self._departures) < HOLD_DEPARTURES:
+            self._schedule_reconcile()
+            return
+        if not self.hold_not_kept:
+            self.hold_not_kept = True
+            _LOGGER.error(
+                "%s: the relay left the hold %d times in %g s; something switches it back. "
+                "Cutting again with back-off",
+                self.settings.name,
+                len(self._departures),
+                HOLD_DEPARTURE_WINDOW,
+            )
+        self._schedule_retry()
 
     @callback
     def _note_external_cut(self) -> None:

@@ -102,6 +102,16 @@ WIRING_SELECTOR = SelectSelector(
 TOKEN_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
 
+# Errors that belong to one field of the relay form, shown on it.
+_ERROR_FIELD = {
+    "invalid_host": CONF_HOST,
+    "invalid_token": CONF_TOKEN,
+    "wrong_token": CONF_TOKEN,
+    "channel_not_found": CONF_SIID,
+    "channel_not_switch": CONF_PIID,
+}
+
+
 def _minutes(maximum: int) -> FiniteNumber:
     return FiniteNumber(
         NumberSelectorConfig(
@@ -135,13 +145,28 @@ async def async_check_relay(
         return "cannot_connect", None
     if address is not None:
         try:
-            await relay.async_read([address])
+            values = await relay.async_get_values([address])
         except RelayRejected:
             return "channel_not_found", None
         except RelayUnreachable:
             return "cannot_connect", None
+        if not isinstance(values.get(address), bool):
+            # A property that exists but is not an on/off switch: a flame
+            # sensor's millivolts, the relay's countdown, a mode. Writing
+            # true/false there would not open the loop.
+            return "channel_not_switch", None
     model = info.get("model")
     return None, model if isinstance(model, str) else None
+
+
+def _miio_hosts_in_use(hass: HomeAssistant) -> set[str]:
+    """Every address a Mi relay of any stove is configured at."""
+    return {
+        str(burner[CONF_HOST])
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        for burner in entry.data.get(CONF_BURNERS, [])
+        if burner.get(CONF_BACKEND) == RelayBackend.MIIO
+    }
 
 
 def _configured_channels(hass: HomeAssistant, skip: str | None = None) -> set[str]:
@@ -165,6 +190,8 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
         self._settings: dict[str, dict[str, Any]] = {}
         self._pending: dict[str, Any] = {}
         self._relay: dict[str, Any] = {}
+        # Reconfigure: the current address of the relay being changed.
+        self._relay_host = ""
 
     @staticmethod
     @callback
@@ -261,7 +288,7 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
                 raw[CONF_MODEL] = model
             if error is None:
                 return await self._async_burner_done(raw)
-            errors["base"] = error
+            errors[_ERROR_FIELD.get(error, "base")] = error
         schema = vol.Schema(
             {
                 vol.Required(CONF_HOST): str,
@@ -394,10 +421,6 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
             return error, None
         for burner in used:
             burner.update({CONF_HOST: host, CONF_TOKEN: token, CONF_MODEL: model})
-        if host != old_host and {channel_key(b) for b in used} & _configured_channels(
-            self.hass, skip=entry.entry_id
-        ):
-            return None, self.async_abort(reason="channel_in_use")
         if entry.state is ConfigEntryState.LOADED:
             # A loaded entry has the update listener, which reloads it; a
             # second reload from here is what Home Assistant refuses from 2026.12.
@@ -422,34 +445,57 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change a relay's address or token (e.g. after a router change)."""
+        """Change a relay's address or token (e.g. after a router change).
+
+        With several relays the person picks one first, so that the next form
+        shows that relay's own address, not the first one's.
+        """
         entry = self._get_reconfigure_entry()
         hosts = self._miio_hosts(entry)
         if not hosts:
             return self.async_abort(reason="no_miio_relay")
+        if len(hosts) == 1:
+            self._relay_host = hosts[0]
+            return await self.async_step_reconfigure_relay()
+        if user_input is not None:
+            self._relay_host = user_input[CONF_RELAY]
+            return await self.async_step_reconfigure_relay()
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=vol.Schema(self._relay_field(hosts, None)),
+        )
+
+    async def async_step_reconfigure_relay(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The chosen relay's new address and token."""
+        entry = self._get_reconfigure_entry()
+        old_host = self._relay_host
         errors: dict[str, str] = {}
         if user_input is not None:
-            old_host = user_input.get(CONF_RELAY, hosts[0])
-            error, result = await self._async_update_relay(
-                entry,
-                old_host,
-                user_input[CONF_HOST].strip(),
-                user_input[CONF_TOKEN].strip().lower(),
-            )
-            if result is not None:
-                return result
-            errors["base"] = error or "unknown"
+            host = user_input[CONF_HOST].strip()
+            if host != old_host and host in _miio_hosts_in_use(self.hass):
+                # Another relay (of this stove or another) is at that address:
+                # two burners would end up driving one relay.
+                errors[CONF_HOST] = "host_in_use"
+            else:
+                error, result = await self._async_update_relay(
+                    entry, old_host, host, user_input[CONF_TOKEN].strip().lower()
+                )
+                if result is not None:
+                    return result
+                errors[_ERROR_FIELD.get(error or "", "base")] = error or "unknown"
         schema = vol.Schema(
             {
-                **self._relay_field(hosts, None),
-                vol.Required(CONF_HOST, default=hosts[0]): str,
+                vol.Required(CONF_HOST, default=old_host): str,
                 vol.Required(CONF_TOKEN): TOKEN_SELECTOR,
             }
         )
         return self.async_show_form(
-            step_id="reconfigure",
+            step_id="reconfigure_relay",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
+            description_placeholders={"relay": old_host},
         )
 
     async def async_step_reauth(self, entry_data: dict[str, Any]) -> ConfigFlowResult:

@@ -116,6 +116,7 @@ class Problem(StrEnum):
     SHUTOFF_UNCONFIRMED = "shutoff_unconfirmed"
     RELAY_UNREACHABLE_WHILE_LIT = "relay_unreachable_while_lit"
     FLAME_WHILE_LOCKED = "flame_while_locked"
+    HOLD_NOT_KEPT = "hold_not_kept"
     FLAME_SOURCE_UNAVAILABLE = "flame_source_unavailable"
 
 

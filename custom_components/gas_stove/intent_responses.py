@@ -61,6 +61,7 @@ RESPONSES: Final[dict[str, dict[str, str]]] = {
         Problem.SHUTOFF_UNCONFIRMED: "shut-off not confirmed",
         Problem.RELAY_UNREACHABLE_WHILE_LIT: "relay unreachable while lit",
         Problem.FLAME_WHILE_LOCKED: "flame while child-locked",
+        Problem.HOLD_NOT_KEPT: "the relay does not keep the lock",
         Problem.FLAME_SOURCE_UNAVAILABLE: "flame sensor unavailable",
     },
     ZH_HANS: {
@@ -101,6 +102,7 @@ RESPONSES: Final[dict[str, dict[str, str]]] = {
         Problem.SHUTOFF_UNCONFIRMED: "关火未确认",
         Problem.RELAY_UNREACHABLE_WHILE_LIT: "燃烧时继电器无法连接",
         Problem.FLAME_WHILE_LOCKED: "童锁时仍有火焰",
+        Problem.HOLD_NOT_KEPT: "继电器保持不住锁定",
         Problem.FLAME_SOURCE_UNAVAILABLE: "火焰传感器不可用",
     },
 }

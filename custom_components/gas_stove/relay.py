@@ -386,7 +386,9 @@ class MiioRelay:
         if self.protocol is MiioProtocol.LEGACY:
             self._send("set_power", ["on" if on else "off"], budget=give_up - time.monotonic())
         else:
-            self._set_value_sync(address, on, give_up)
+            # The read-back below is the confirmation: an acknowledgement
+            # without per-item codes is enough to go on to it.
+            self._set_value_sync(address, on, give_up, bare_ack_ok=True)
         states = self._read_sync([address], budget=give_up - time.monotonic(), handshake=False)
         if address not in states:
             raise RelayUnreachable("read-back did not include the channel")
@@ -417,7 +419,9 @@ class MiioRelay:
                 raise last
             await asyncio.sleep(RETRY_PAUSE)
 
-    def _set_value_sync(self, address: MiioChannelAddress, value: Any, give_up: float) -> None:
+    def _set_value_sync(
+        self, address: MiioChannelAddress, value: Any, give_up: float, *, bare_ack_ok: bool = False
+    ) -> None:
         reply = self._send(
             "set_properties",
             [
@@ -430,6 +434,15 @@ class MiioRelay:
             ],
             budget=give_up - time.monotonic(),
         )
+        if bare_ack_ok and not (
+            isinstance(reply, list) and reply and all(isinstance(item, dict) for item in reply)
+        ):
+            # Some firmware (and python-miio's own simulator) acknowledges
+            # set_properties with a bare 0 or ["ok"] instead of per-item
+            # codes. Treating that as a failure retried the write ~19 times a
+            # second until the deadline; the read-back decides instead.
+            _LOGGER.debug("%s acknowledged set_properties with %r", self.host, reply)
+            return
         try:
             codes = [int(item.get("code", 0)) for item in reply]
         except (AttributeError, TypeError, ValueError) as err:

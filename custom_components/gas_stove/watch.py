@@ -109,6 +109,8 @@ class BurnerWatch:
         self._verification: _Verification | None = None
         self._flame_state: bool | None = flame.state if flame else None
         self.flame_since: datetime | None = None
+        # Events fired during the start, before the event entity exists.
+        self._early_events: list[tuple[StoveEvent, dict[str, Any]]] | None = []
         # Whether the current hold has been in force for a verification
         # window (None: no hold).
         self._hold_matured: bool | None = None
@@ -231,8 +233,21 @@ class BurnerWatch:
         if event is StoveEvent.SHUT_OFF and data.get("reason") in self._annotations:
             data = {**data, **self._annotations.pop(data["reason"])}
         _LOGGER.debug("%s: %s %s", self.burner.settings.name, event, data)
+        if self._early_events is not None:
+            # Before the event entity exists (e.g. a verification resumed at
+            # start that the first reading already finishes): kept for it.
+            self._early_events.append((event, data))
+            return
         for listener in list(self._event_listeners):
             listener(event, data)
+
+    @callback
+    def async_entities_ready(self) -> None:
+        """The event entity exists: deliver what happened during the start."""
+        early, self._early_events = self._early_events or [], None
+        for event, data in early:
+            for listener in list(self._event_listeners):
+                listener(event, data)
 
     @callback
     def _notify(self) -> None:
@@ -468,6 +483,7 @@ class BurnerWatch:
             and self.burner.hold
             and self._verification is None
             and held_long,
+            Problem.HOLD_NOT_KEPT: self.burner.hold_not_kept,
             Problem.FLAME_SOURCE_UNAVAILABLE: self.flame is not None and not self.flame.available,
         }
         for problem, active in checks.items():

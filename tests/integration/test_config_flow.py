@@ -102,17 +102,20 @@ async def test_miio_errors(
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**BURNER, "name": "Left burner"}
     )
+    # Each error on the field it belongs to.
     cases = [
-        (_miio(kitchen, token="abc"), "invalid_token"),
-        (_miio(kitchen, host="not a host!"), "invalid_host"),
-        (_miio(kitchen, host="127.99.99.99"), "cannot_connect"),
-        (_miio(kitchen, token=OTHER_TOKEN), "wrong_token"),
-        (_miio(kitchen, siid=9), "channel_not_found"),
+        (_miio(kitchen, token="abc"), "token", "invalid_token"),
+        (_miio(kitchen, host="not a host!"), "host", "invalid_host"),
+        (_miio(kitchen, host="127.99.99.99"), "base", "cannot_connect"),
+        (_miio(kitchen, token=OTHER_TOKEN), "token", "wrong_token"),
+        (_miio(kitchen, siid=9), "siid", "channel_not_found"),
+        # U1: the channel's countdown (an integer) is not its on/off switch.
+        (_miio(kitchen, piid=2), "piid", "channel_not_switch"),
     ]
-    for user_input, error in cases:
+    for user_input, field, error in cases:
         result = await hass.config_entries.flow.async_configure(flow_id, user_input)
         assert result["type"] is FlowResultType.FORM, error
-        assert result["errors"] == {"base": error}
+        assert result["errors"] == {field: error}
     result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen))
     assert result["step_id"] == "flame"
     result = await hass.config_entries.flow.async_configure(flow_id, {"flame_source": "none"})
@@ -286,11 +289,13 @@ async def test_reconfigure_moves_the_relay(
     await setup_stove(hass, entry)
     new = await make_kitchen(token=OTHER_TOKEN)
     result = await entry.start_reconfigure_flow(hass)
-    assert result["step_id"] == "reconfigure"
+    # One relay: nothing to pick; its own address is the default.
+    assert result["step_id"] == "reconfigure_relay"
+    assert result["description_placeholders"] == {"relay": old.relay.host}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"host": new.relay.host, "token": TOKEN}
     )
-    assert result["errors"] == {"base": "wrong_token"}
+    assert result["errors"] == {"token": "wrong_token"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"host": new.relay.host, "token": OTHER_TOKEN.upper()}
     )
@@ -408,21 +413,52 @@ async def test_six_burners_finish_by_themselves(hass: HomeAssistant) -> None:
     assert len(result["data"]["burners"]) == 6
 
 
-async def test_reconfigure_onto_a_channel_in_use(
+async def test_u2_reconfigure_picks_the_relay_then_shows_its_own_address(
     hass: HomeAssistant, make_kitchen: KitchenFactory
 ) -> None:
-    first = await make_kitchen()
-    second = await make_kitchen()
+    first = await make_kitchen(burners=1)
+    second = await make_kitchen(burners=1)
+    third = await make_kitchen(burners=1)
     entry = stove_entry(first)
+    burners = [
+        dict(entry.data["burners"][0]),
+        {**entry.data["burners"][0], "burner_id": "right", "host": second.relay.host},
+    ]
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Test stove",
+        unique_id=entry.unique_id,
+        data={"name": "Test stove", "burners": burners},
+        options={
+            "burners": {
+                "left": {"name": "Left burner", "wiring": "series_nc", "pulse": 0.5},
+                "right": {"name": "Right burner", "wiring": "series_nc", "pulse": 0.5},
+            }
+        },
+    )
     await setup_stove(hass, entry)
-    other = stove_entry(second)
+    other = stove_entry(third)
     other.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"relay": second.relay.host}
+    )
+    assert result["step_id"] == "reconfigure_relay"
+    assert result["description_placeholders"] == {"relay": second.relay.host}
+    # The address of another relay (this stove's, another stove's) is refused.
+    for taken in (first.relay.host, third.relay.host):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"host": taken, "token": TOKEN}
+        )
+        assert result["errors"] == {"host": "host_in_use"}, taken
+    # Its own address with the same token: nothing moves, nothing breaks.
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"host": second.relay.host, "token": TOKEN}
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "channel_in_use"
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert [b["host"] for b in entry.data["burners"]] == [first.relay.host, second.relay.host]
 
 
 async def test_removing_the_stove_forgets_its_state(

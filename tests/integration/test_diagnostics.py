@@ -61,7 +61,7 @@ async def test_token_never_logged(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**miio, "token": OTHER_TOKEN}
     )
-    assert result["errors"] == {"base": "wrong_token"}
+    assert result["errors"] == {"token": "wrong_token"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**miio, "token": TOKEN}
     )

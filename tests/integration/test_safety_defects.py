@@ -7,6 +7,7 @@ review, U = browser review; ../shared/reviews/).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 from datetime import timedelta
 import inspect
@@ -19,7 +20,7 @@ from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_should_expose
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import Context, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import area_registry as ar, device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -743,3 +744,74 @@ async def test_u4_locking_a_lit_burner_raises_no_flame_while_locked(
     await wait_for(lambda: not kitchen.left.flame, timeout=2)
     await asyncio.sleep(1.5)  # the sensor sees it out
     assert "on" not in problems
+
+
+class _InchingRelay(SwitchEntity):
+    """A relay in inching (auto-off) mode: it switches itself back off 50 ms after on."""
+
+    _attr_name = "Zigbee relay"
+    _attr_should_poll = False
+    _attr_is_on = False
+    turned_on = 0
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        _InchingRelay.turned_on += 1
+        self._attr_is_on = True
+        self.async_write_ha_state()
+        self.hass.loop.call_later(0.05, self._back_off)
+
+    @callback
+    def _back_off(self) -> None:
+        self._attr_is_on = False
+        self.async_write_ha_state()
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        self._attr_is_on = False
+        self.async_write_ha_state()
+
+
+async def test_s9_a_relay_that_keeps_leaving_the_hold_is_reported_not_fought(
+    hass: HomeAssistant,
+) -> None:
+    """Something (an inching mode, an automation) switches the relay back again and again."""
+    _InchingRelay.turned_on = 0
+
+    async def setup_platform(hass: HomeAssistant, config: Any, add: Any, info: Any = None) -> None:
+        add([_InchingRelay()])
+
+    mock_platform(hass, "inching.switch", MockPlatform(async_setup_platform=setup_platform))
+    assert await async_setup_component(hass, "switch", {"switch": {"platform": "inching"}})
+    await hass.async_block_till_done()
+    hass.states.async_set(UV, "off")
+    entry = _zigbee_stove()
+    await setup_stove(hass, entry)
+    lock = "lock.zigbee_stove_wok_child_lock"
+    problem = "binary_sensor.zigbee_stove_wok_problem"
+    # The lock's own write may already be undone before it is confirmed.
+    with contextlib.suppress(HomeAssistantError):
+        await hass.services.async_call("lock", "lock", {"entity_id": lock}, blocking=True)
+    await asyncio.sleep(3)
+    assert hass.states.get(problem).state == "on"
+    assert hass.states.get(problem).attributes["reason"] == "hold_not_kept"
+    # Re-cut with back-off, not in a tight loop (200 times in 3 s before).
+    assert _InchingRelay.turned_on <= 8, _InchingRelay.turned_on
+    assert hass.states.get(lock).state == "locked"
+    # Unlocking (a person looked at it) clears the Problem.
+    await hass.services.async_call("lock", "unlock", {"entity_id": lock}, blocking=True)
+    await hass.async_block_till_done()
+    assert hass.states.get(problem).state == "off", hass.states.get(problem).attributes
+
+
+@pytest.mark.parametrize("ack", [0, ["ok"]])
+async def test_x_a_bare_set_acknowledgement_is_confirmed_by_the_read_back(
+    hass: HomeAssistant, kitchen: Kitchen, ack: Any
+) -> None:
+    """Interop review: firmware that answers set_properties without per-item codes."""
+    await setup_stove(hass, stove_entry(kitchen))
+    kitchen.relay.faults.bare_set_ack = ack
+    before = len(kitchen.relay.stats.applied)
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    assert kitchen.relay.channel_state(1) is True
+    writes = [c for c in kitchen.relay.stats.applied[before:] if c.method == "set_properties"]
+    assert len(writes) == 1, f"{len(writes)} writes for one cut (a write storm before)"
+    await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=3)

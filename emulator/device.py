@@ -44,6 +44,9 @@ PROPERTY_METHODS = frozenset({"get_properties", "set_properties"})
 
 Handler = Callable[[Any], Any]
 
+# MIoT per-item code: accepted, the device completes it asynchronously.
+CODE_ACCEPTED_LATER = 1
+
 
 class MiioError(Exception):
     """Raised by a handler to answer with ``{"error": {...}}``."""
@@ -206,6 +209,7 @@ class MiioDevice(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
         self.stats.received += 1
+        self.stats.received_at.append(self.loop.time())
         if self.faults.offline:
             self.stats.offline_ignored += 1
             return
@@ -267,6 +271,10 @@ class MiioDevice(asyncio.DatagramProtocol):
         if code is not None and method in PROPERTY_METHODS:
             # The fault fails every item but, like firmware, not the request.
             return _failed_items(params, code)
+        later = self.faults.accepted_later
+        if later is not None and method == "set_properties":
+            self.timers.schedule(later, lambda: self._apply_later(method, handler, params))
+            return _failed_items(params, CODE_ACCEPTED_LATER)
         try:
             result = handler(params)
         except MiioError:
@@ -278,6 +286,10 @@ class MiioDevice(asyncio.DatagramProtocol):
         if method == "set_properties" and self.faults.bare_set_ack is not None:
             return self.faults.bare_set_ack
         return result
+
+    def _apply_later(self, method: str, handler: Callable[[Any], Any], params: Any) -> None:
+        handler(params)
+        self.stats.applied.append(AppliedCommand(self.loop.time(), method, params))
 
     def _send_later(self, addr: tuple[str, int], reply: dict[str, Any] | None) -> None:
         delay = self.faults.delay

@@ -29,6 +29,9 @@ class Faults:
     # but answers this (0 like python-miio's simulator, or ["ok"]) instead of
     # per-item codes.
     bare_set_ack: int | list[str] | None = None
+    # MIoT code 1, "accepted, completes asynchronously": set_properties
+    # answers code 1 per item and applies the values this many seconds later.
+    accepted_later: float | None = None
 
     def __post_init__(self) -> None:
         self.validate()
@@ -41,6 +44,8 @@ class Faults:
                 raise ValueError(f"{name} must be within 0..1, got {value}")
         if self.delay < 0:
             raise ValueError("delay must be >= 0")
+        if self.accepted_later is not None and self.accepted_later < 0:
+            raise ValueError("accepted_later must be >= 0")
         if self.drop_next_requests < 0 or self.drop_next_replies < 0:
             raise ValueError("drop_next_* must be >= 0")
 

@@ -29,6 +29,17 @@ class Stats:
     duplicate_ids: int = 0  # id seen within the last 64 requests since boot
     replies: int = 0  # replies actually sent, hellos included
     applied: list[AppliedCommand] = field(default_factory=list)
+    # Loop time of every datagram received (the packet-rate a client keeps).
+    received_at: list[float] = field(default_factory=list)
+
+    def busiest_second(self) -> int:
+        """The most datagrams received within any one second."""
+        times, most, start = self.received_at, 0, 0
+        for end, moment in enumerate(times):
+            while moment - times[start] >= 1.0:
+                start += 1
+            most = max(most, end - start + 1)
+        return most
 
     def methods(self, method: str | None = None) -> list[AppliedCommand]:
         """Applied commands, optionally only those of one method."""
@@ -38,6 +49,7 @@ class Stats:
         """The counters without the command log (JSON-able)."""
         data = asdict(self)
         data.pop("applied")
+        data.pop("received_at")
         return data
 
     def reset(self) -> None:
@@ -45,6 +57,7 @@ class Stats:
         for name in self.counters():
             setattr(self, name, 0)
         self.applied.clear()
+        self.received_at.clear()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able copy including the command log."""

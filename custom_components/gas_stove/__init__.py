@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
+from homeassistant.components import persistent_notification
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers import (
+    config_validation as cv,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import CONF_BURNER_ID, CONF_BURNERS, DOMAIN
 from .memory import BurnerMemory
 from .services import async_setup_services
 from .stove import GasStoveConfigEntry, GasStoveData, build_stove, release_connections
@@ -159,5 +164,15 @@ async def async_unload_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) ->
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) -> None:
-    """Forget the persisted holds and pulses of a removed stove."""
+    """Forget a removed stove: its saved state, repair issues and notifications."""
     await BurnerMemory(hass, entry.entry_id).async_remove()
+    # Issue ids of a stove all contain its entry id (per burner or per stove).
+    issues = ir.async_get(hass)
+    for domain, issue_id in list(issues.issues):
+        if domain == DOMAIN and entry.entry_id in issue_id:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+    persistent_notification.async_dismiss(hass, f"emergency_{entry.entry_id}")
+    for burner in entry.data.get(CONF_BURNERS, []):
+        persistent_notification.async_dismiss(
+            hass, f"gas_stove_commissioning_{entry.entry_id}_{burner[CONF_BURNER_ID]}"
+        )

@@ -238,7 +238,10 @@ class Burner:
             (saved.pulse_until - dt_util.utcnow()).total_seconds() if saved.pulse_until else 0.0
         )
         if remaining > 0 and saved.pending is None:
-            self._pulse_until = saved.pulse_until
+            # Never longer than a pulse: a clock that is behind at boot (no
+            # RTC, NTP not yet synced) must not hold the cut for the offset.
+            remaining = min(remaining, self.settings.pulse)
+            self._pulse_until = dt_util.utcnow() + timedelta(seconds=remaining)
             self._pulse_confirmed = True
             self._cancel_pulse_end = async_call_later(self.hass, remaining, self._pulse_ended)
         else:
@@ -524,7 +527,15 @@ class Burner:
         if cut is None:
             self._notify()
             return
-        if cut and came_back and not self._ours() and not self._external_cut:
+        if (
+            cut
+            and came_back
+            and not self._ours()
+            and not self._external_cut
+            # Still cut by our own pulse, whose return to rest the outage
+            # held up: not someone else's cut.
+            and not self._release_due
+        ):
             if self.settings.wiring is BurnerWiring.SERIES_NO:
                 # A series_no relay that rebooted comes back in its power-on
                 # state, de-energised, which is "cut". Not someone's cut and

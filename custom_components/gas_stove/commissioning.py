@@ -27,7 +27,7 @@ from homeassistant.util import dt as dt_util
 
 from .burner import Burner
 from .const import ShutOffReason
-from .memory import BurnerMemory
+from .memory import BurnerMemory, SavedCommissioning
 from .relay import RelayError
 from .watch import BurnerWatch
 
@@ -117,10 +117,6 @@ _TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-RESULT_KEY = "commissioning_result"
-AT_KEY = "commissioning_at"
-SECONDS_KEY = "commissioning_seconds"
-
 
 class CommissioningTest:
     """A supervised cut with a report, for one burner."""
@@ -150,16 +146,14 @@ class CommissioningTest:
 
     def load(self) -> None:
         """Take the last result from storage."""
-        record = self._memory.get_record(self.burner.burner_id)
-        result = record.get(RESULT_KEY)
+        saved = self._memory.commissioning(self.burner.burner_id)
         self.result = (
-            Result(result)
-            if isinstance(result, str) and result in Result.__members__.values()
+            Result(saved.result)
+            if saved.result is not None and saved.result in Result.__members__.values()
             else None
         )
-        self.tested_at = self._memory.get_extra(self.burner.burner_id, AT_KEY)
-        seconds = record.get(SECONDS_KEY)
-        self.seconds = float(seconds) if isinstance(seconds, int | float) else None
+        self.tested_at = saved.at
+        self.seconds = saved.seconds
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
@@ -259,9 +253,8 @@ class CommissioningTest:
         self.tested_at = dt_util.utcnow()
         self._say(message, seconds=seconds)
         _LOGGER.info("%s: commissioning test %s", self.burner.settings.name, result)
-        await self._memory.async_update(
-            self.burner.burner_id,
-            {RESULT_KEY: result.value, AT_KEY: self.tested_at.isoformat(), SECONDS_KEY: seconds},
+        await self._memory.async_put_commissioning(
+            self.burner.burner_id, SavedCommissioning(result.value, self.tested_at, seconds)
         )
         self._notify()
 

@@ -117,6 +117,7 @@ class Problem(StrEnum):
     RELAY_UNREACHABLE_WHILE_LIT = "relay_unreachable_while_lit"
     FLAME_WHILE_LOCKED = "flame_while_locked"
     HOLD_NOT_KEPT = "hold_not_kept"
+    STATE_NOT_SAVED = "state_not_saved"
     FLAME_SOURCE_UNAVAILABLE = "flame_source_unavailable"
 
 

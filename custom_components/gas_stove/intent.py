@@ -260,6 +260,21 @@ class ShutOffIntent(_StoveIntent):
         return response
 
 
+# Where turning off takes energy away. HassTurnOff on a lock unlocks it: a
+# turn-off we hand on must never reach a lock (or anything else that moves).
+_HAND_OFF_DOMAINS = (
+    "switch",
+    "climate",
+    "water_heater",
+    "fan",
+    "light",
+    "valve",
+    "humidifier",
+    "input_boolean",
+    "media_player",
+)
+
+
 async def _async_turn_off_elsewhere(
     intent_obj: intent.Intent, slots: dict[str, Any], speech: Speech
 ) -> intent.IntentResponse | None:
@@ -278,7 +293,7 @@ async def _async_turn_off_elsewhere(
                 intent_obj.hass,
                 intent_obj.platform,
                 intent.INTENT_TURN_OFF,
-                {"name": {"value": spoken}},
+                {"name": {"value": spoken}, "domain": {"value": list(_HAND_OFF_DOMAINS)}},
                 intent_obj.text_input,
                 intent_obj.context,
                 intent_obj.language,

@@ -42,13 +42,16 @@ from homeassistant.util import dt as dt_util
 
 from .burner import Burner
 from .const import DOMAIN, ShutOffReason, StoveEvent
-from .memory import BurnerMemory
+from .memory import BurnerMemory, SavedKitchen
 from .relay import RelayError
 from .watch import BurnerWatch, raise_critical_issue
 
 _LOGGER = logging.getLogger(__name__)
 
-KITCHEN_RECORD = "_kitchen"
+# How stale the saved "last seen at the stove" may be: saved at most this
+# often (a motion sensor reports every few seconds; an SD card wears), so a
+# restart can only bring the unattended warning this much earlier.
+PRESENCE_SAVE_INTERVAL = timedelta(seconds=60)
 PRESENT_STATES = {STATE_ON, STATE_HOME, "detected", "occupied"}
 
 
@@ -131,6 +134,7 @@ class KitchenGuards:
         self._unsubs: list[CALLBACK_TYPE] = []
         self._listeners: list[Callable[[], None]] = []
         self.hood_linkage_enabled = True
+        self._presence_saved = self._absence.last_presence
 
     # --- life cycle ------------------------------------------------------
 
@@ -152,8 +156,12 @@ class KitchenGuards:
     @callback
     def async_start(self) -> None:
         """Follow flames, the hood, emergency and presence sensors."""
-        record = self._memory.get_record(KITCHEN_RECORD)
-        self.hood_linkage_enabled = bool(record.get("hood_linkage", True))
+        saved = self._memory.kitchen()
+        self.hood_linkage_enabled = saved.hood_linkage
+        if saved.last_presence is not None:
+            # A restart does not give an unattended burner a new absence time.
+            self._absence.last_presence = min(saved.last_presence, dt_util.utcnow())
+        self._presence_saved = self._absence.last_presence
         for listener in list(self._listeners):
             listener()
         for watch in self.watches.values():
@@ -221,7 +229,7 @@ class KitchenGuards:
         if not enabled:
             self._cancel_hood_timers()
             self._hood.ours = False
-        await self._memory.async_update(KITCHEN_RECORD, {"hood_linkage": enabled})
+        await self._async_save()
         self._evaluate_hood()
         for listener in list(self._listeners):
             listener()
@@ -409,8 +417,17 @@ class KitchenGuards:
 
     @callback
     def _present(self) -> None:
-        self._absence.last_presence = dt_util.utcnow()
+        now = dt_util.utcnow()
+        self._absence.last_presence = now
         self._absence.warned = False
+        if now - self._presence_saved >= PRESENCE_SAVE_INTERVAL:
+            self._presence_saved = now
+            self.hass.async_create_task(self._async_save(), "gas_stove save presence")
+
+    async def _async_save(self) -> None:
+        await self._memory.async_put_kitchen(
+            SavedKitchen(self.hood_linkage_enabled, self._absence.last_presence)
+        )
 
     def _presence(self) -> bool | None:
         """True: someone is there now; False: nobody; None: no entity can tell.

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 import asyncio
+import collections
 from collections.abc import Callable
 from dataclasses import dataclass
 import logging
 import secrets
 import socket
 import time
-from typing import Any, cast
+from typing import Any, cast, override
 
 from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_OFF, STATE_ON
 from homeassistant.core import (
@@ -56,6 +57,10 @@ class RelayUnreachable(RelayError):
     """The relay did not answer (or did not confirm) in time."""
 
 
+MIOT_OK = 0
+MIOT_ACCEPTED_LATER = 1
+
+
 class RelayRejected(RelayError):
     """The relay answered with an error code."""
 
@@ -81,6 +86,38 @@ MIIO_PORT = 54321
 _HELLO = bytes.fromhex("21310020" + "ff" * 28)
 
 
+# Never more than this many datagrams a second to one device, whatever goes
+# wrong: a retry loop must not flood a relay (or a kitchen's Wi-Fi).
+PACKETS_PER_SECOND = 20
+# Counted over a little more than a second: scheduling jitter between our
+# clock and the device's arrival times must not let 21 land in one second.
+_PACKET_WINDOW = 1.2
+
+
+class _PacketBudget:
+    """A sliding one-second window of what was sent to one device.
+
+    Used from the executor thread that holds the relay's lock, so only one
+    thread takes from it at a time; it waits (blocking that thread, not the
+    event loop) when the window is full.
+    """
+
+    def __init__(self, per_second: int = PACKETS_PER_SECOND) -> None:
+        self._per_second = per_second
+        self._sent: collections.deque[float] = collections.deque()
+
+    def take(self, packets: int) -> None:
+        """Wait until `packets` more fit into the last second, then count them."""
+        while True:
+            now = time.monotonic()
+            while self._sent and now - self._sent[0] >= _PACKET_WINDOW:
+                self._sent.popleft()
+            if len(self._sent) + packets <= self._per_second:
+                self._sent.extend([now] * packets)
+                return
+            time.sleep(_PACKET_WINDOW - (now - self._sent[0]) + 0.001)
+
+
 class _BoundedHandshake(MiIOProtocol):
     """python-miio's protocol with a handshake that honours our timeout.
 
@@ -101,6 +138,29 @@ class _BoundedHandshake(MiIOProtocol):
         current = int(getattr(self, "_MiIOProtocol__id", 0))
         setattr(self, "_MiIOProtocol__id", (current + count) % 9000 + 1)  # noqa: B010
 
+    # The device's packet budget (MiioRelay hands over its own, which outlives
+    # a new token); a bare protocol gets one of its own.
+    packets: _PacketBudget
+
+    @override
+    def send(
+        self,
+        command: str,
+        parameters: Any = None,
+        retry_count: int = 0,
+        *,
+        extra_parameters: dict[Any, Any] | None = None,
+    ) -> Any:
+        """One request, counted against the device's packet rate."""
+        self.packets.take(1)
+        return super().send(
+            command,
+            parameters,
+            retry_count,
+            # Upstream types it as a dict but defaults it to None.
+            extra_parameters=cast(dict[Any, Any], extra_parameters),
+        )
+
     def set_timeout(self, seconds: float) -> None:
         """Timeout of the next round trips (python-miio types it as int)."""
         self._timeout = cast(int, seconds)
@@ -113,6 +173,7 @@ class _BoundedHandshake(MiIOProtocol):
         the reply's checksum field.
         """
         del retry_count
+        self.packets.take(2)
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
                 sock.settimeout(self._timeout)
@@ -189,6 +250,7 @@ class MiioRelay:
         self.model = model
         self._lock = asyncio.Lock()
         self._timeout = _AdaptiveTimeout()
+        self._packets = _PacketBudget()
         # A random start id: firmware drops ids it saw recently, e.g. from
         # before a Home Assistant restart. Drawn from the OS, not `random`,
         # whose global state other code may seed (then every restart would
@@ -202,6 +264,7 @@ class MiioRelay:
             self.host, token, start_id=start_id, lazy_discover=False, model=self.model or "generic"
         )
         self._protocol = _BoundedHandshake(self.host, token, start_id, 0, False)
+        self._protocol.packets = self._packets
         self._device._protocol = self._protocol  # noqa: SLF001
 
     def use_token(self, token: str) -> None:
@@ -448,7 +511,9 @@ class MiioRelay:
         except (AttributeError, TypeError, ValueError) as err:
             raise RelayUnreachable(f"unexpected reply {reply!r:.80}") from err
         for code in codes:
-            if code != 0:
+            # MIoT code 1: accepted, the device completes it by itself; the
+            # read-back (and a retried write) shows when it has.
+            if code not in (MIOT_OK, MIOT_ACCEPTED_LATER):
                 raise RelayRejected(code)
 
     async def async_set_value(

@@ -1,7 +1,11 @@
 """Timed shut-off and maximum burn time of one burner, free of entity code.
 
-A timer is a wall-clock deadline, persisted the moment it is set, scheduled
-on Home Assistant's clock (not on any poll) and resumed after a restart. A
+A timer is a wall-clock deadline, persisted the moment it is set and resumed
+after a restart. While Home Assistant runs it is scheduled on the monotonic
+clock (not on any poll, not on wall time): an NTP correction that steps the
+clock back does not delay a cut. After a restart the clock is all there is;
+a deadline (and a burning session) is then never further away than what was
+set, so a clock that is behind at boot cannot stretch it either. A
 deadline that passed while Home Assistant was down is carried out at start,
 late, and says by how much. A manual shut-off or a confirmed flame-out ends
 the timer; lighting again never brings an old one back.
@@ -18,19 +22,17 @@ import math
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from .burner import Burner
 from .const import ShutOffReason, StoveEvent
-from .memory import BurnerMemory
+from .memory import BurnerMemory, SavedTimer
 from .relay import MiioChannelAddress, MiioRelay, RelayError
 from .watch import BurnerWatch
 
 _LOGGER = logging.getLogger(__name__)
 
-DEADLINE_KEY = "timer_deadline"
-RUNTIME_KEY = "runtime_since"
 # Back-off between shut-off attempts when the relay does not answer.
 EXPIRY_RETRY = (2.0, 5.0, 10.0)
 # The on-device countdown fires this much after our own deadline, so that
@@ -97,6 +99,7 @@ class BurnerTimer:
         self.backstop = backstop
         self._memory = memory
         self.deadline: datetime | None = None
+        self._duration: float | None = None
         self.runtime_since: datetime | None = None
         self._cancel_deadline: CALLBACK_TYPE | None = None
         self._cancel_warning: CALLBACK_TYPE | None = None
@@ -114,7 +117,11 @@ class BurnerTimer:
         self._unsubs.append(self.burner.async_add_cut_listener(self._cut_done))
         self._unsubs.append(self.watch.async_add_event_listener(self._event))
         self._unsubs.append(self.burner.async_add_listener(self._burner_changed))
-        self.runtime_since = self._memory.get_extra(burner_id, RUNTIME_KEY)
+        saved = self._memory.timer(burner_id)
+        now = dt_util.utcnow()
+        # A session "started" in the future means the clock is behind now.
+        self.runtime_since = saved.runtime_since and min(saved.runtime_since, now)
+        self.deadline, self._duration = saved.deadline, saved.duration
         if self.watch.flame is None:
             # Unknown (an entity relay still loading) is neither.
             cut = self.burner.relay_cut
@@ -128,12 +135,14 @@ class BurnerTimer:
         if self.watch.flame is not None:
             self._unsubs.append(self.watch.flame.async_add_listener(self._flame_known))
         self._schedule_runtime()
-        deadline = self._memory.get_extra(burner_id, DEADLINE_KEY)
+        deadline = saved.deadline
         if deadline is None:
             return
+        if saved.duration is not None:
+            deadline = min(deadline, now + timedelta(seconds=saved.duration))
         late = (dt_util.utcnow() - deadline).total_seconds()
         if late < 0:
-            await self._async_arm(deadline)
+            await self._async_arm(deadline, saved.duration)
             return
         # The deadline passed while Home Assistant was down.
         await self._async_store_deadline(None)
@@ -180,7 +189,7 @@ class BurnerTimer:
 
     async def async_set(self, duration: timedelta) -> None:
         """Start or replace the countdown."""
-        await self._async_arm(dt_util.utcnow() + duration)
+        await self._async_arm(dt_util.utcnow() + duration, duration.total_seconds())
 
     async def async_cancel(self) -> None:
         """Cancel the countdown (and the on-device backstop)."""
@@ -191,14 +200,15 @@ class BurnerTimer:
         if self.backstop is not None:
             await self.backstop.async_disarm()
 
-    async def _async_arm(self, deadline: datetime) -> None:
+    async def _async_arm(self, deadline: datetime, duration: float | None) -> None:
         self._unschedule()
         # Persisted first: a restart a moment later still knows it.
-        await self._async_store_deadline(deadline)
-        self._cancel_deadline = async_track_point_in_utc_time(self.hass, self._expired, deadline)
-        warn_at = deadline - timedelta(seconds=self.settings.warning_seconds)
-        if self.settings.warning_seconds > 0 and warn_at > dt_util.utcnow():
-            self._cancel_warning = async_track_point_in_utc_time(self.hass, self._warn, warn_at)
+        await self._async_store_deadline(deadline, duration)
+        left = (deadline - dt_util.utcnow()).total_seconds()
+        self._cancel_deadline = async_call_later(self.hass, max(left, 0.0), self._expired)
+        warn_in = left - self.settings.warning_seconds
+        if self.settings.warning_seconds > 0 and warn_in > 0:
+            self._cancel_warning = async_call_later(self.hass, warn_in, self._warn)
         if self.backstop is not None:
             await self.backstop.async_arm(deadline)
 
@@ -244,10 +254,18 @@ class BurnerTimer:
             await self.backstop.async_disarm()
         await self._async_store_deadline(None)
 
-    async def _async_store_deadline(self, deadline: datetime | None) -> None:
-        self.deadline = deadline
-        await self._memory.async_put_extra(self.burner.burner_id, DEADLINE_KEY, deadline)
+    async def _async_store_deadline(
+        self, deadline: datetime | None, duration: float | None = None
+    ) -> None:
+        self.deadline, self._duration = deadline, duration
+        await self._async_save()
         self._notify()
+
+    async def _async_save(self) -> None:
+        await self._memory.async_put_timer(
+            self.burner.burner_id,
+            SavedTimer(self.deadline, self._duration, self.runtime_since),
+        )
 
     # --- retries --------------------------------------------------------------
 
@@ -342,7 +360,7 @@ class BurnerTimer:
         if since == self.runtime_since:
             return
         self.runtime_since = since
-        await self._memory.async_put_extra(self.burner.burner_id, RUNTIME_KEY, since)
+        await self._async_save()
         self._schedule_runtime()
 
     @callback
@@ -353,8 +371,10 @@ class BurnerTimer:
         if self.runtime_since is None or self.settings.max_runtime_minutes <= 0:
             return
         limit = self.runtime_since + timedelta(minutes=self.settings.max_runtime_minutes)
-        self._cancel_runtime = async_track_point_in_utc_time(
-            self.hass, self._runtime_exceeded, limit
+        self._cancel_runtime = async_call_later(
+            self.hass,
+            max((limit - dt_util.utcnow()).total_seconds(), 0.0),
+            self._runtime_exceeded,
         )
 
     @callback

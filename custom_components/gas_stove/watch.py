@@ -28,14 +28,13 @@ from homeassistant.util import dt as dt_util
 from .burner import Burner
 from .const import DOMAIN, Problem, ShutOffReason, StoveEvent
 from .flame import FlameDetector
-from .memory import BurnerMemory
+from .memory import BurnerMemory, SavedVerification
 
 _LOGGER = logging.getLogger(__name__)
 
 type EventListener = Callable[[StoveEvent, dict[str, Any]], None]
 type WatchHook = Callable[[bool], None]
 
-VERIFICATION_KEY = "verification"
 # A window that closed while Home Assistant was down, or nearly so, gets this
 # long after the restart: the flame source needs a few readings (and its
 # debounce) before it can say "out".
@@ -53,35 +52,17 @@ class _Verification:
     # said "out" before the request and never "lit" since reports nothing new.
     saw_flame: bool = False
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "reason": self.reason,
-            "requested_at": self.requested_at.isoformat(),
-            "until": self.until.isoformat(),
-            "failed": self.failed,
-            "saw_flame": self.saw_flame,
-        }
+    def saved(self) -> SavedVerification:
+        return SavedVerification(
+            self.reason, self.requested_at, self.until, self.failed, self.saw_flame
+        )
 
     @classmethod
-    def from_dict(cls, raw: Any) -> _Verification | None:
-        if not isinstance(raw, dict):
-            return None
-        requested_at = dt_util.parse_datetime(str(raw.get("requested_at")))
-        until = dt_util.parse_datetime(str(raw.get("until")))
-        try:
-            reason = ShutOffReason(str(raw.get("reason")))
-        except ValueError:
-            return None
-        if requested_at is None or until is None:
+    def resume(cls, saved: SavedVerification | None) -> _Verification | None:
+        if saved is None:
             return None
         return cls(
-            reason,
-            requested_at,
-            until,
-            None,
-            bool(raw.get("failed", False)),
-            # Unknown for a record from before 0.2.0: assume it was lit.
-            bool(raw.get("saw_flame", True)),
+            saved.reason, saved.requested_at, saved.until, None, saved.failed, saved.saw_flame
         )
 
 
@@ -151,6 +132,7 @@ class BurnerWatch:
         """Follow the burner and its flame."""
         self._unsubs.append(self.burner.async_add_cut_listener(self._cut_done))
         self._unsubs.append(self.burner.async_add_listener(self._evaluate))
+        self._unsubs.append(self._memory.async_add_listener(self._memory_changed))
         if self.flame is not None:
             self._unsubs.append(self.flame.async_add_listener(self._flame_changed))
             self._unsubs.append(self.flame.async_add_reading_listener(self._check_out))
@@ -166,9 +148,7 @@ class BurnerWatch:
 
     @callback
     def _resume_verification(self) -> None:
-        saved = _Verification.from_dict(
-            self._memory.get_record(self.burner.burner_id).get(VERIFICATION_KEY)
-        )
+        saved = _Verification.resume(self._memory.verification(self.burner.burner_id))
         if saved is None:
             return
         if self.flame is None:
@@ -189,13 +169,30 @@ class BurnerWatch:
             saved.reason,
         )
 
+    @property
+    def memory_issue_id(self) -> str:
+        """The stove's repair issue for safety state that cannot be saved."""
+        return f"state_not_saved_{self._entry_id}"
+
+    @callback
+    def _memory_changed(self) -> None:
+        if self._memory.write_failed:
+            raise_critical_issue(
+                self.hass,
+                self.memory_issue_id,
+                "state_not_saved",
+                {"path": f".storage/{DOMAIN}.{self._entry_id}"},
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, self.memory_issue_id)
+        self._evaluate()
+
     @callback
     def _save_verification(self) -> None:
         verification = self._verification
         self.hass.async_create_task(
-            self._memory.async_update(
-                self.burner.burner_id,
-                {VERIFICATION_KEY: verification.as_dict() if verification else None},
+            self._memory.async_put_verification(
+                self.burner.burner_id, verification.saved() if verification else None
             ),
             f"gas_stove save verification {self.burner.burner_id}",
         )
@@ -361,6 +358,9 @@ class BurnerWatch:
             self._set_watching(False)
             self._evaluate()
             return
+        # The second cut reaches the disk first: a crash between the two
+        # writes must not restart with the Problem shown and no cut held.
+        self.hass.async_create_task(self.burner.async_escalate())
         verification.failed = True
         self._save_verification()
         flame = self.flame.state if self.flame else None
@@ -379,7 +379,6 @@ class BurnerWatch:
             "unknown" if flame is None else "on",
             self.verify_window,
         )
-        self.hass.async_create_task(self.burner.async_escalate())
         self._evaluate()
 
     @callback
@@ -484,6 +483,7 @@ class BurnerWatch:
             and self._verification is None
             and held_long,
             Problem.HOLD_NOT_KEPT: self.burner.hold_not_kept,
+            Problem.STATE_NOT_SAVED: self._memory.write_failed,
             Problem.FLAME_SOURCE_UNAVAILABLE: self.flame is not None and not self.flame.available,
         }
         for problem, active in checks.items():

@@ -11,9 +11,16 @@ second variant also a flame sensor):
   retries and verification windows run);
 - faults: a lost request, a lost reply (the command lands unconfirmed), slow
   replies (some slower than any timeout), relay reboots, the relay offline
-  for a while, flame-sensor noise, the sensor offline or losing a
-  request;
-- Home Assistant restarts (unload, then set up again from storage).
+  for a while, the relay rejecting requests (MIoT error codes, per item or
+  for the whole request), firmware that acknowledges with "accepted,
+  completes later" (code 1), flame-sensor noise, the sensor offline or
+  losing a request;
+- Home Assistant restarts (unload, then set up again from storage), and
+  crashes: at the n-th save from now, just before or just after it reaches
+  the disk, Home Assistant is gone (nothing it does afterwards reaches the
+  relay or the disk), then it starts again from what the disk holds;
+- voice: Assist's own "turn on the left burner" (with the Gas switch
+  exposed, as it is by default).
 
 Checked after every step, and at the end once the faults are healed:
 
@@ -29,7 +36,8 @@ Checked after every step, and at the end once the faults are healed:
    burned hot through the whole time.
 3. Once the pulse time has passed, no burner is left in "cut" without a
    persisted hold.
-4. A restart neither loses nor moves a timer deadline.
+4. A restart neither loses nor moves a timer deadline; after a crash, every
+   hold and deadline that was on the disk is in force again.
 
 Timing constants are shortened here (relay confirmation 1.5 s, round trips
 0.3 s at most) so that hundreds of examples fit into ./scripts/test; the
@@ -45,6 +53,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 import contextlib
+import copy
 from dataclasses import dataclass, field
 from datetime import timedelta
 import io
@@ -55,15 +64,19 @@ import threading
 import time
 from typing import Any
 
+from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.ignore_uncaught_exceptions import (
+    IGNORE_UNCAUGHT_EXCEPTIONS,
+)
 
 from custom_components.gas_stove.const import DOMAIN, StoveEvent
 from custom_components.gas_stove.stove import GasStoveData
@@ -84,7 +97,10 @@ HOLD_BOUND = SHUT_OFF_BOUND
 
 burner = st.sampled_from(BURNERS)
 common_steps = [
-    st.tuples(st.sampled_from(["gas_off", "gas_on", "all_on", "lock", "unlock", "button"]), burner),
+    st.tuples(
+        st.sampled_from(["gas_off", "gas_on", "all_on", "voice_on", "lock", "unlock", "button"]),
+        burner,
+    ),
     st.tuples(st.sampled_from(["light", "blow_out", "knob_held", "knob_released"]), burner),
     st.tuples(st.just("timer"), burner, st.integers(min_value=1, max_value=30)),
     st.tuples(st.just("cancel_timer"), burner),
@@ -92,6 +108,10 @@ common_steps = [
     st.tuples(st.sampled_from(["drop_request", "drop_reply", "reboot", "restart"])),
     st.tuples(st.sampled_from(["offline", "online"])),
     st.tuples(st.just("delay"), st.sampled_from([0.0, 0.05, 0.2, 0.4])),
+    st.tuples(
+        st.just("relay_error"), st.sampled_from(["item", "request", "accepted_later", "none"])
+    ),
+    st.tuples(st.just("crash"), st.integers(min_value=1, max_value=3), st.booleans()),
 ]
 sensor_steps = [
     st.tuples(st.just("noise"), st.sampled_from([0.0, 0.15, 1.0, 2.5])),
@@ -127,8 +147,15 @@ class Run:
     stove: GasStoveData | None = None
     injected: bool = False
     violations: list[str] = field(default_factory=list)
+    hass_storage: dict[str, Any] = field(default_factory=dict)
     # Burners whose relay went to rest while a hold was persisted, since when.
     overridden: dict[str, float] = field(default_factory=dict)
+    # A crash armed for the n-th save from now (and whether that save lands),
+    # and what the disk held when it came.
+    crash_in: int | None = None
+    crash_lands: bool = False
+    crashed: dict[str, Any] | None = None
+    offline_before_crash: bool = False
     _unsubs: list[Any] = field(default_factory=list)
 
     # --- invariant 1: watched at the relay itself -------------------------
@@ -202,6 +229,26 @@ class Run:
             self.stove = None
             return
         self.stove = self.entry.runtime_data
+        memory = self.stove.memory
+        write = memory._async_write
+
+        async def crash_at_save() -> None:
+            if self.crash_in is None or self.crashed is not None:
+                await write()
+                return
+            self.crash_in -= 1
+            if self.crash_in > 0:
+                await write()
+                return
+            if self.crash_lands:
+                await write()
+            key = f"gas_stove.{self.entry.entry_id}"
+            self.crashed = copy.deepcopy(self.hass_storage.get(key, {}))
+            # Home Assistant is gone: nothing more reaches the relay.
+            self.offline_before_crash = self.kitchen.relay.faults.offline
+            self.kitchen.relay.faults.offline = True
+
+        memory._async_write = crash_at_save  # type: ignore[method-assign]
         for burner_id, watch in self.stove.watches.items():
             self._unsubs.append(
                 watch.async_add_event_listener(
@@ -220,18 +267,25 @@ class Run:
 
 
 async def _play(
-    hass: HomeAssistant, kitchen: Kitchen, steps: list[tuple[Any, ...]], *, sensor: bool
+    hass: HomeAssistant,
+    kitchen: Kitchen,
+    hass_storage: dict[str, Any],
+    steps: list[tuple[Any, ...]],
+    *,
+    sensor: bool,
 ) -> None:
     # Hypothesis seeds the global `random` alike for every example, and Home
     # Assistant draws registry ids from it: without this, examples sharing
     # this Home Assistant would hand out the same entity-registry ids.
     random.seed(os.urandom(16))
-    # For homeassistant.turn_on (the Overview's "turn everything on").
-    if "homeassistant" not in hass.config.components:
-        assert await async_setup_component(hass, "homeassistant", {})
+    # For homeassistant.turn_on (the Overview's "turn everything on") and
+    # Assist's "turn on ...".
+    for component in ("homeassistant", "conversation", "intent"):
+        if component not in hass.config.components:
+            assert await async_setup_component(hass, component, {})
     entry = stove_entry(kitchen, pulse=PULSE)
     entry.add_to_hass(hass)
-    run = Run(hass, kitchen, entry)
+    run = Run(hass, kitchen, entry, hass_storage=hass_storage)
     remove = kitchen.relay.add_listener(run.relay_changed)
     try:
         await hass.config_entries.async_setup(entry.entry_id)
@@ -242,6 +296,8 @@ async def _play(
             try:
                 with _watchdog(f"step {done} of {steps}"):
                     await _step(run, action)
+                    if run.crashed is not None:
+                        await _crash_restart(run)
                 await run.hold_restored()
                 assert not run.violations, run.violations
             except AssertionError as err:
@@ -302,7 +358,7 @@ async def _step(run: Run, action: tuple[Any, ...]) -> None:
         await _shut_off(run, kind, action[1])
     elif kind == "unlock":
         await _person(run, "lock", "unlock", _lock(action[1]))
-    elif kind in ("gas_on", "all_on"):
+    elif kind in ("gas_on", "all_on", "voice_on"):
         # Invariant 1b: "on" (the Gas switch, a voice "turn on", the
         # Overview's "turn everything on") never lifts a hold.
         stove = run.loaded()
@@ -313,6 +369,13 @@ async def _step(run: Run, action: tuple[Any, ...]) -> None:
         )
         if kind == "gas_on":
             await _person(run, "switch", "turn_on", _gas(action[1]))
+        elif kind == "voice_on":
+            if stove is not None:
+                # Home Assistant's own sentence and intent, not ours.
+                await conversation.async_converse(
+                    hass, f"turn on the {action[1]} burner", None, Context(), language="en"
+                )
+                await hass.async_block_till_done()
         else:
             # The Overview's "turn all on" over a card of the stove's switches.
             await _person(run, "homeassistant", "turn_on", [_gas(b) for b in BURNERS])
@@ -352,6 +415,13 @@ async def _step(run: Run, action: tuple[Any, ...]) -> None:
             await stove.coordinators[kitchen.relay.host].async_refresh()
     elif kind == "restart":
         await _restart(run)
+    elif kind == "relay_error":
+        faults = kitchen.relay.faults
+        faults.error_code = -4004 if action[1] == "item" else None
+        faults.request_error = -9999 if action[1] == "request" else None
+        faults.accepted_later = 0.1 if action[1] == "accepted_later" else None
+    elif kind == "crash":
+        run.crash_in, run.crash_lands = action[1], action[2]
     elif kind == "noise":
         for emulated in kitchen.burners:
             emulated.configure(noise_mv=action[1])
@@ -455,10 +525,52 @@ async def _restart(run: Run) -> None:
                 assert after.timers[burner_id].deadline == deadline
 
 
+async def _crash_restart(run: Run) -> None:
+    """Home Assistant starts again after a crash, from what the disk held then."""
+    hass, entry, kitchen = run.hass, run.entry, run.kitchen
+    crashed, run.crashed, run.crash_in = run.crashed, None, None
+    assert crashed is not None
+    await wait_for(lambda: entry.state is not ConfigEntryState.SETUP_IN_PROGRESS, timeout=10)
+    if entry.state in (ConfigEntryState.LOADED, ConfigEntryState.SETUP_RETRY):
+        # What the dying process still does never reaches the relay (offline
+        # since the crash) nor the disk (restored below).
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    run.detach()
+    key = f"gas_stove.{entry.entry_id}"
+    if crashed:
+        run.hass_storage[key] = crashed
+    else:
+        run.hass_storage.pop(key, None)
+    kitchen.relay.faults.offline = run.offline_before_crash
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    run.attach()
+    after = run.loaded()
+    if after is None or not crashed:
+        return
+    for burner_id, record in crashed["data"]["burners"].items():
+        safety = record.get("safety", {})
+        burner = after.burners[burner_id]
+        assert burner.hold == safety.get("hold", False), f"crash lost the hold of {burner_id}"
+        if safety.get("escalated"):
+            assert burner.escalated, f"crash lost the second cut of {burner_id}"
+        deadline = dt_util.parse_datetime(record.get("timer", {}).get("deadline") or "")
+        if deadline is not None and deadline > dt_util.utcnow():
+            assert after.timers[burner_id].deadline == deadline, "crash moved a timer"
+
+
 async def _heal_and_settle(run: Run, *, sensor: bool) -> None:
     """The network heals and the knobs are let go; then invariants 2 and 3 must hold."""
     hass, kitchen = run.hass, run.kitchen
-    kitchen.relay.faults.update(offline=False, delay=0.0, drop_next_requests=0)
+    run.crash_in = None
+    kitchen.relay.faults.update(
+        offline=False,
+        delay=0.0,
+        drop_next_requests=0,
+        error_code=None,
+        request_error=None,
+        accepted_later=None,
+    )
     kitchen.relay.faults.drop_next_replies = 0
     if kitchen.sensor is not None:
         kitchen.sensor.faults.update(offline=False, drop_next_requests=0)
@@ -502,6 +614,17 @@ async def _heal_and_settle(run: Run, *, sensor: bool) -> None:
     )
 
 
+# Home Assistant's own "turn on" intent runs the action in a task whose error
+# it never reads: our refusal (burner_held) would fail the test as "Task
+# exception was never retrieved". That nothing is released is checked above.
+IGNORE_UNCAUGHT_EXCEPTIONS.extend(
+    [
+        (__name__, "test_safety_invariants"),
+        (__name__, "test_safety_invariants_with_flame_sensor"),
+    ]
+)
+
+
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -524,8 +647,17 @@ LONG = pytest.mark.timeout(0 if SOAK else 900)
 # (Home Assistant's clock 10 min ahead of the real one). Its shut-off retried
 # until the real deadline, and every waiter on Home Assistant waited with it.
 @example(steps=[("timer", "right", 7), ("delay", 0.4), ("advance", 600.0)])
+# Crashes at each save of a lock, of a shut-off and of a timer's expiry.
+@example(steps=[("light", "left"), ("crash", 1, False), ("lock", "left"), ("advance", 4.0)])
+@example(steps=[("light", "left"), ("crash", 2, True), ("lock", "left"), ("unlock", "left")])
+@example(steps=[("crash", 1, True), ("gas_off", "right"), ("advance", 1.0)])
+@example(steps=[("crash", 2, False), ("button", "left"), ("advance", 11.0)])
+@example(steps=[("timer", "left", 1), ("crash", 1, False), ("advance", 61.0), ("advance", 4.0)])
+@example(steps=[("timer", "left", 1), ("crash", 2, True), ("advance", 61.0), ("advance", 4.0)])
+@example(steps=[("lock", "left"), ("voice_on", "left"), ("all_on", "left"), ("gas_on", "left")])
 async def test_safety_invariants(
     hass: HomeAssistant,
+    hass_storage: dict[str, Any],
     make_kitchen: KitchenFactory,
     short_relay_timing: None,
     steps: list[tuple[Any, ...]],
@@ -533,7 +665,7 @@ async def test_safety_invariants(
     # A fresh emulated stove per example: nothing carries over between them.
     kitchen = await make_kitchen()
     try:
-        await _play(hass, kitchen, steps, sensor=False)
+        await _play(hass, kitchen, hass_storage, steps, sensor=False)
     finally:
         kitchen.stove.close()
         await kitchen.relay.stop()
@@ -542,15 +674,39 @@ async def test_safety_invariants(
 @LONG
 @SETTINGS
 @given(steps=with_sensor)
+# The flame does not obey (a knob held in): a crash at each save of the
+# failed verification and of the second cut.
+@example(
+    steps=[
+        ("light", "left"),
+        ("knob_held", "left"),
+        ("gas_off", "left"),
+        ("crash", 1, True),
+        ("advance", 61.0),
+        ("knob_released", "left"),
+        ("advance", 61.0),
+    ]
+)
+@example(
+    steps=[
+        ("light", "left"),
+        ("knob_held", "left"),
+        ("gas_off", "left"),
+        ("crash", 2, False),
+        ("advance", 61.0),
+        ("advance", 61.0),
+    ]
+)
 async def test_safety_invariants_with_flame_sensor(
     hass: HomeAssistant,
+    hass_storage: dict[str, Any],
     make_kitchen: KitchenFactory,
     short_relay_timing: None,
     steps: list[tuple[Any, ...]],
 ) -> None:
     kitchen = await make_kitchen(sensor=True)
     try:
-        await _play(hass, kitchen, steps, sensor=True)
+        await _play(hass, kitchen, hass_storage, steps, sensor=True)
     finally:
         kitchen.stove.close()
         assert kitchen.sensor is not None

@@ -37,7 +37,7 @@ from pytest_homeassistant_custom_component.ignore_uncaught_exceptions import (
 )
 
 from custom_components.gas_stove.const import DOMAIN
-from custom_components.gas_stove.memory import BurnerMemory, SavedBurner
+from custom_components.gas_stove.memory import BurnerMemory, SavedBurner, SavedTimer
 from tests.compat import device_by_identifier
 from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, KitchenFactory, wait_for
 from tests.integration.common import (
@@ -320,7 +320,7 @@ async def test_s5_crash_at_timer_expiry_keeps_the_cut(
     crashed = asyncio.Event()
 
     async def crash_here(reason: Any) -> None:
-        on_disk.append(copy.deepcopy(hass_storage[key]["data"]["left"]))
+        on_disk.append(copy.deepcopy(hass_storage[key]["data"]["burners"]["left"]))
         crashed.set()
         await asyncio.Event().wait()  # the process is gone
 
@@ -328,7 +328,7 @@ async def test_s5_crash_at_timer_expiry_keeps_the_cut(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=1, seconds=1))
     await asyncio.wait_for(crashed.wait(), 3)
     assert await hass.config_entries.async_unload(entry.entry_id)
-    hass_storage[key]["data"]["left"] = on_disk[0]
+    hass_storage[key]["data"]["burners"]["left"] = on_disk[0]
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     # Home Assistant's clock is where it was at the crash: past the deadline.
@@ -344,16 +344,16 @@ async def test_s5_reload_at_timer_expiry_keeps_the_cut(
     await setup_stove(hass, entry)
     assert await kitchen.left.light()
     await _set_left_timer(hass, 1)
-    real_put_extra = BurnerMemory.async_put_extra
+    real_put_timer = BurnerMemory.async_put_timer
     writing = asyncio.Event()
 
-    async def slow_disk(self: BurnerMemory, burner_id: str, key: str, value: Any) -> None:
-        await real_put_extra(self, burner_id, key, value)
-        if key == "timer_deadline" and value is None:
+    async def slow_disk(self: BurnerMemory, burner_id: str, saved: SavedTimer) -> None:
+        await real_put_timer(self, burner_id, saved)
+        if saved.deadline is None:
             writing.set()
             await asyncio.sleep(0.5)  # a slow SD card, a busy executor
 
-    monkeypatch.setattr(BurnerMemory, "async_put_extra", slow_disk)
+    monkeypatch.setattr(BurnerMemory, "async_put_timer", slow_disk)
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=1, seconds=1))
     await asyncio.wait_for(writing.wait(), 3)
     assert await hass.config_entries.async_reload(entry.entry_id)
@@ -637,6 +637,28 @@ async def test_s10_a_cut_made_outside_is_not_undone_by_a_wifi_blip(
     await hass.async_block_till_done()
     await asyncio.sleep(0.5)
     assert kitchen.relay.channel_state(2) is True, "a Wi-Fi blip released a cut nobody released"
+
+
+async def test_s10_a_pulse_that_ends_during_a_dropout_is_not_taken_for_an_outside_cut(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
+    """Found by the invariants test: our own cut, still owed its return to rest."""
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    coordinator = entry.runtime_data.coordinators[kitchen.relay.host]
+    log = EventLog(hass, LEFT_EVENTS)
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    kitchen.relay.faults.offline = True
+    for _ in range(3):
+        await coordinator.async_refresh()
+    await asyncio.sleep(0.6)  # the pulse ends while the relay cannot be reached
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=1))
+    await hass.async_block_till_done()
+    kitchen.relay.faults.offline = False
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=5)
+    assert [attrs["reason"] for kind, attrs in log.events if kind == "shut_off"] == ["manual"]
 
 
 async def test_s15_a_series_no_relay_that_reboots_is_returned_to_rest_not_blamed(

@@ -31,6 +31,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_platform,
 )
 
+from custom_components.gas_stove import kitchen as kitchen_module
 from custom_components.gas_stove.const import DOMAIN
 from custom_components.gas_stove.memory import BurnerMemory
 from tests.conftest import Kitchen, wait_for
@@ -219,6 +220,25 @@ async def test_a_restart_gives_an_unattended_burner_no_new_absence_time(
     # The warning is one minute away, not ten.
     await _later(hass, minutes=1, seconds=5)
     assert "unattended_warning" in log.types()
+
+
+async def test_presence_is_saved_at_most_once_a_minute(
+    hass: HomeAssistant, kitchen: Kitchen, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hass.states.async_set(MOTION, STATE_OFF)
+    entry = await _kitchen_start(hass, kitchen, **UNATTENDED)
+    memory: BurnerMemory = entry.runtime_data.memory
+    assert memory.kitchen().last_presence is None
+    hass.states.async_set(MOTION, STATE_ON)  # within the first minute: not written
+    await hass.async_block_till_done()
+    assert memory.kitchen().last_presence is None
+    monkeypatch.setattr(kitchen_module, "PRESENCE_SAVE_INTERVAL", timedelta(0))
+    hass.states.async_set(MOTION, STATE_OFF)
+    hass.states.async_set(MOTION, STATE_ON)
+    await hass.async_block_till_done()
+    saved = memory.kitchen().last_presence
+    assert saved is not None
+    assert dt_util.utcnow() - saved < timedelta(seconds=5)
 
 
 # --- the voice hand-off never unlocks ----------------------------------------------

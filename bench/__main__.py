@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
         "--rows",
         type=parse_rows,
         default=DEFAULT_ROWS,
-        help="comma-separated request-loss percentages and/or 'poll' (0,10,30,poll)",
+        help="comma-separated rows: request-loss %% [+ reply-loss %%] and/or 'poll' "
+        "(0,30+10,50,poll)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of loss and ids (1)")
     parser.add_argument(
@@ -45,7 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-baseline", action="store_true", help="measure gas_stove only")
     parser.add_argument(
-        "--burners", type=int, default=6, help="burners (relays) the trials rotate over (6)"
+        "--burners",
+        type=int,
+        default=1,
+        help="burners (one relay each) the trials rotate over (1: one relay, back to back)",
     )
     parser.add_argument(
         "--loop-polls", type=int, default=50, help="polls for the event-loop figure (50, 0=off)"

@@ -101,7 +101,7 @@ class BaselineRunner:
         self.executor.shutdown(wait=True)
 
     async def run_row(
-        self, trials: int, *, loss: float, poll: bool
+        self, trials: int, *, loss: float, poll: bool, reply_loss: float = 0.0
     ) -> tuple[list[BaselineTrial], int]:
         """`trials` writes; returns them and how many relays ran concurrently.
 
@@ -109,10 +109,12 @@ class BaselineRunner:
         and concurrent ones would only measure the GIL); lighting and
         resetting still overlap.
         """
-        concurrent = loss > 0 or poll
+        concurrent = loss > 0 or reply_loss > 0 or poll
         devices = self.devices if concurrent else self.devices[: min(8, len(self.devices))]
         for dev in devices:
-            dev.bench.relay.faults.update(drop_requests=loss, drop_next_requests=0)
+            dev.bench.relay.faults.update(
+                drop_requests=loss, drop_replies=reply_loss, drop_next_requests=0
+            )
         exclusive = None if concurrent else asyncio.Lock()
         remaining = [trials]
         results: list[BaselineTrial] = []
@@ -126,7 +128,9 @@ class BaselineRunner:
             await asyncio.gather(*(worker(dev) for dev in devices))
         finally:
             for dev in devices:
-                dev.bench.relay.faults.update(drop_requests=0.0, drop_next_requests=0)
+                dev.bench.relay.faults.update(
+                    drop_requests=0.0, drop_replies=0.0, drop_next_requests=0
+                )
         return results, len(devices) if concurrent else 1
 
     async def _trial(

@@ -6,25 +6,42 @@ from dataclasses import dataclass, field
 import os
 from pathlib import Path
 
-DEFAULT_ROWS = ("0", "10", "30", "poll")
+# Issue 15's rows: no loss; 30 % of requests and 10 % of replies lost (the
+# emulated firmware ignores a repeated message id, as real firmware does);
+# 50 % of requests lost; a poll in flight.
+DEFAULT_ROWS = ("0", "30+10", "50", "poll")
 POLL_ROW = "poll"
 
 
 def parse_rows(text: str) -> tuple[str, ...]:
-    """`0,10,30,poll` -> ("0", "10", "30", "poll"); loss rows are percentages."""
+    """`0,30+10,50,poll` -> ("0", "30+10", "50", "poll").
+
+    A row is a request-loss percentage, optionally `+` a reply-loss one, or
+    `poll` (a poll whose request was lost is in flight at the shut-off).
+    """
     rows: list[str] = []
     for raw in text.split(","):
-        item = raw.strip().lower().removesuffix("%")
+        item = raw.strip().lower().replace("%", "").replace(" ", "")
         if not item:
             continue
         if item != POLL_ROW:
-            try:
-                value = float(item)
-            except ValueError:
-                raise ValueError(f"row {raw!r} is neither a loss percentage nor 'poll'") from None
-            if not 0 <= value < 100:
-                raise ValueError(f"loss {raw!r} must be within 0..99 %")
-            item = f"{value:g}"
+            parts = item.split("+")
+            if len(parts) > 2:
+                raise ValueError(f"row {raw!r}: at most request+reply loss")
+            values: list[str] = []
+            for part in parts:
+                try:
+                    value = float(part)
+                except ValueError:
+                    raise ValueError(
+                        f"row {raw!r} is neither a loss percentage nor 'poll'"
+                    ) from None
+                if not 0 <= value < 100:
+                    raise ValueError(f"loss {raw!r} must be within 0..99 %")
+                values.append(f"{value:g}")
+            if len(values) == 2 and values[1] == "0":
+                values.pop()
+            item = "+".join(values)
         if item in rows:
             raise ValueError(f"row {raw!r} given twice")
         rows.append(item)
@@ -35,12 +52,23 @@ def parse_rows(text: str) -> tuple[str, ...]:
 
 def row_loss(row: str) -> float:
     """Request loss probability of a row (the poll row runs without loss)."""
-    return 0.0 if row == POLL_ROW else float(row) / 100
+    return 0.0 if row == POLL_ROW else float(row.split("+")[0]) / 100
+
+
+def row_reply_loss(row: str) -> float:
+    """Reply loss probability of a row."""
+    parts = row.split("+")
+    return float(parts[1]) / 100 if len(parts) == 2 else 0.0
 
 
 def row_label(row: str) -> str:
     """Human name of a row."""
-    return "poll in flight" if row == POLL_ROW else f"{row} % loss"
+    if row == POLL_ROW:
+        return "poll in flight"
+    if "+" in row:
+        requests, replies = row.split("+")
+        return f"{requests} % requests + {replies} % replies lost"
+    return f"{row} % loss"
 
 
 def default_prefix() -> str:
@@ -61,9 +89,10 @@ class BenchConfig:
     rows: tuple[str, ...] = DEFAULT_ROWS
     seed: int = 1
     json_path: Path | None = Path("bench-results.json")
-    # Burners (one emulated relay each) the integration's trials rotate over,
-    # so one burner's 0.5 s pulse does not stall the next trial.
-    slots: int = 6
+    # Burners (one emulated relay each) the integration's trials rotate over.
+    # 1: one burner on one relay, shut-offs back to back (the next as soon as
+    # the relay is at rest again); 6 spreads them over six relays.
+    slots: int = 1
     pulse: float = 0.5
     baseline: bool = True
     baseline_trials: int | None = None  # None: the same as `trials`

@@ -72,10 +72,10 @@ async def loop_time_per_poll(slot: Slot, polls: int) -> dict[str, Any]:
 
     The refresh runs as a plain task, so every step of it (and of what it
     awaits inline: the coordinator, the entity updates) is a loop callback
-    attributed to it. The network part runs in the executor and is not
-    loop time; `window_busy` also counts everything else the loop ran
-    meanwhile (the emulator answering on the same loop, the executor's
-    completion callbacks).
+    attributed to it. Waiting for the reply is not loop time (the datagram
+    arrives through the loop's own protocol callback); `window_busy` also
+    counts everything else the loop ran meanwhile (the emulator answering on
+    the same loop).
     """
     loop = asyncio.get_running_loop()
     meter = LoopMeter()

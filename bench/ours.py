@@ -46,6 +46,9 @@ class Trial:
     unavailable: bool = False
     poll_in_flight: bool | None = None
     poll_timeout: float | None = None
+    # Datagrams the integration sent to the relay for this shut-off (hellos
+    # and hedged copies included), until the action returned.
+    packets: int = 0
 
     @property
     def cut_latency(self) -> float | None:
@@ -87,10 +90,6 @@ class Slot:
             and self.burner.relay_cut is not True
         )
 
-    def poll_holds_relay(self) -> bool:
-        """Whether a call (the poll) holds this relay's per-device lock."""
-        return self.connection._lock.locked()  # noqa: SLF001
-
 
 async def wait_until(predicate: Callable[[], bool], seconds: float) -> bool:
     """Poll `predicate` every 5 ms; False when `seconds` passed first."""
@@ -125,12 +124,17 @@ class OursRunner:
         self.notes: list[str] = []
         self.released_by_person = 0
 
-    async def run_row(self, trials: int, *, loss: float, poll: bool) -> list[Trial]:
-        """`trials` shut-offs with `loss` request loss (and a poll in flight)."""
+    async def run_row(
+        self, trials: int, *, loss: float, poll: bool, reply_loss: float = 0.0
+    ) -> list[Trial]:
+        """`trials` shut-offs with request (and reply) loss, or a poll in flight."""
         loop = asyncio.get_running_loop()
         self.released_by_person = 0
         for slot in self.slots:
-            slot.bench.relay.faults.update(drop_requests=loss, drop_next_requests=0)
+            slot.bench.relay.faults.update(
+                drop_requests=loss, drop_replies=reply_loss, drop_next_requests=0
+            )
+            slot.bench.relay.stats.received_at.clear()
         ready: asyncio.Queue[Slot] = asyncio.Queue()
         background: list[asyncio.Task[None]] = []
         results: list[Trial] = []
@@ -149,8 +153,14 @@ class OursRunner:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
             for slot in self.slots:
-                slot.bench.relay.faults.update(drop_requests=0.0, drop_next_requests=0)
+                slot.bench.relay.faults.update(
+                    drop_requests=0.0, drop_replies=0.0, drop_next_requests=0
+                )
         return results
+
+    def busiest_second(self) -> int:
+        """The most datagrams any relay received within one second this row."""
+        return max(slot.bench.relay.stats.busiest_second() for slot in self.slots)
 
     async def _next(self, ready: asyncio.Queue[Slot]) -> Slot:
         while True:
@@ -173,15 +183,16 @@ class OursRunner:
         poll_timeout: float | None = None
         if poll:
             # The poll's request is lost: it waits a whole timeout for a
-            # reply while holding the relay; the shut-off comes meanwhile.
+            # reply; the shut-off comes meanwhile.
             poll_timeout = slot.connection.timeout
             lost_before = relay.stats.dropped_requests
             relay.faults.drop_next_requests = 1
             poll_task = loop.create_task(slot.coordinator.async_refresh())
             await wait_until(lambda: relay.stats.dropped_requests > lost_before, 3.0)
             await asyncio.sleep(self.poll_lead)
-            in_flight = not poll_task.done() and slot.poll_holds_relay()
+            in_flight = not poll_task.done()
         start = loop.time()
+        sent_before = slot.connection.packets_sent
         error: str | None = None
         try:
             await self.hass.services.async_call(
@@ -190,6 +201,7 @@ class OursRunner:
         except HomeAssistantError as err:
             error = f"{type(err).__name__}: {err}"
         returned = loop.time()
+        packets = slot.connection.packets_sent - sent_before
         if slot.bench.first_cut_after(start) is None:
             await wait_until(lambda: slot.bench.first_cut_after(start) is not None, GRACE)
         if poll_task is not None:
@@ -203,6 +215,7 @@ class OursRunner:
             unavailable=unavailable,
             poll_in_flight=in_flight,
             poll_timeout=poll_timeout,
+            packets=packets,
         )
 
     async def _recycle(self, slot: Slot, trial: Trial | None, ready: asyncio.Queue[Slot]) -> None:

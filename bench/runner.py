@@ -25,7 +25,7 @@ from homeassistant.core import HomeAssistant
 from custom_components.gas_stove.const import DOMAIN
 
 from .baseline import BaselineDevice, BaselineRunner, make_device
-from .config import POLL_ROW, BenchConfig, row_label, row_loss
+from .config import POLL_ROW, BenchConfig, row_label, row_loss, row_reply_loss
 from .extras import loop_time_per_poll, setup_with_unreachable_relay
 from .harness import (
     blocking_call_detection,
@@ -200,10 +200,11 @@ class _Run:
     async def _row(self, row: str, ours: OursRunner) -> None:
         config = self.config
         loop = asyncio.get_running_loop()
-        loss, poll = row_loss(row), row == POLL_ROW
+        loss, reply_loss, poll = row_loss(row), row_reply_loss(row), row == POLL_ROW
         started = loop.time()
-        trials = await ours.run_row(config.trials, loss=loss, poll=poll)
+        trials = await ours.run_row(config.trials, loss=loss, poll=poll, reply_loss=reply_loss)
         ours_result = ours_summary(trials, loop.time() - started, ours.released_by_person)
+        ours_result["busiest_second_packets"] = ours.busiest_second()
         self.progress(
             f"{row_label(row)}: gas_stove {len(trials)} trials in {ours_result['seconds']:.0f} s"
         )
@@ -211,7 +212,7 @@ class _Run:
         if self.baseline is not None:
             started = loop.time()
             base_trials, concurrent = await self.baseline.run_row(
-                config.n_baseline, loss=loss, poll=poll
+                config.n_baseline, loss=loss, poll=poll, reply_loss=reply_loss
             )
             base_result = baseline_summary(base_trials, concurrent, loop.time() - started)
             self.progress(

@@ -38,9 +38,11 @@ def main() -> int:
         percent = 100.0 * (len(statements) - len(missing)) / len(statements)
         total_statements += len(statements)
         total_missing += len(missing)
-        rows.append((path.name, len(statements), len(missing), percent))
+        # Relative to the integration: miio_udp/__init__.py is not __init__.py.
+        name = path.as_posix().split("custom_components/gas_stove/", 1)[1]
+        rows.append((name, len(statements), len(missing), percent))
         if percent < bar:
-            below.append(f"{path.name} {percent:.1f} %")
+            below.append(f"{name} {percent:.1f} %")
     for name, statements, missing, percent in rows:
         if missing:
             print(f"  {name:28} {statements:5} statements {missing:4} missed {percent:6.1f} %")

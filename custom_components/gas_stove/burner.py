@@ -338,6 +338,7 @@ class Burner:
         # Persist first: after a crash the restart completes this cut.
         self._pending = reason
         await self._async_save()
+        self._preempt_reconcile()
         try:
             async with self._write_lock:
                 await self.relay.async_set(self.cut_value)
@@ -409,6 +410,7 @@ class Burner:
         await self._async_save()
         self._notify()
         was_cut = bool(self.relay_cut)
+        self._preempt_reconcile()
         try:
             async with self._write_lock:
                 if not self._held:  # released while we waited for the lock
@@ -591,6 +593,17 @@ class Burner:
 
     def _ours(self) -> bool:
         return self._held or self.pulsing or self._write_lock.locked()
+
+    @callback
+    def _preempt_reconcile(self) -> None:
+        """A cut goes first: a return to rest being retried is called off.
+
+        It would hold the write lock for up to its whole deadline (a relay
+        that answers but does not confirm). What it was for is decided again
+        after the cut (the pulse's end schedules it anew).
+        """
+        if self._reconciling is not None and not self._reconciling.done():
+            self._reconciling.cancel()
 
     @callback
     def _schedule_reconcile(self) -> None:

@@ -133,6 +133,16 @@ async def async_check_relay(
     if not TOKEN_RE.match(token):
         return "invalid_token", None
     relay = MiioRelay(hass, host, token, model=None, protocol=protocol)
+    try:
+        return await _ask_relay(relay, address)
+    finally:
+        # A probe: its socket goes with it.
+        await relay.async_close()
+
+
+async def _ask_relay(
+    relay: MiioRelay, address: MiioChannelAddress | None
+) -> tuple[str | None, str | None]:
     if not await relay.async_answers_hello():
         return "cannot_connect", None
     try:

@@ -79,14 +79,17 @@ async def async_check_flame_device(
     if not TOKEN_RE.match(token):
         return "invalid_token"
     device = MiioRelay(hass, host, token, model=None, protocol=MiioProtocol.MIOT)
-    if not await device.async_answers_hello():
-        return "cannot_connect"
     try:
+        if not await device.async_answers_hello():
+            return "cannot_connect"
         await device.async_get_values([address])
     except RelayRejected:
         return "property_not_found"
     except RelayUnreachable:
         return "wrong_token"
+    finally:
+        # A probe: its socket goes with it.
+        await device.async_close()
     return None
 
 

@@ -63,6 +63,7 @@ RESPONSES: Final[dict[str, dict[str, str]]] = {
         Problem.FLAME_WHILE_LOCKED: "flame while child-locked",
         Problem.HOLD_NOT_KEPT: "the relay does not keep the lock",
         Problem.FLAME_SOURCE_UNAVAILABLE: "flame sensor unavailable",
+        Problem.STATE_NOT_SAVED: "its safety state cannot be saved",
     },
     ZH_HANS: {
         "no_stove": "还没有设置燃气灶。",
@@ -104,6 +105,7 @@ RESPONSES: Final[dict[str, dict[str, str]]] = {
         Problem.FLAME_WHILE_LOCKED: "童锁时仍有火焰",
         Problem.HOLD_NOT_KEPT: "继电器保持不住锁定",
         Problem.FLAME_SOURCE_UNAVAILABLE: "火焰传感器不可用",
+        Problem.STATE_NOT_SAVED: "安全状态无法保存",
     },
 }
 

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 import asyncio
-import collections
 from collections.abc import Callable
 from dataclasses import dataclass
 import logging
-import secrets
-import socket
 import time
-from typing import Any, cast, override
+from typing import Any
 
 from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_OFF, STATE_ON
 from homeassistant.core import (
@@ -29,18 +26,15 @@ from homeassistant.core import (
 )
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.util.hass_dict import HassKey
-from miio.device import Device
-from miio.exceptions import DeviceError, DeviceException, RecoverableError
-from miio.miioprotocol import MiIOProtocol
-from miio.protocol import Message
 
 from .const import MiioProtocol
+from .miio_udp import MiioClient, MiioDeviceError, MiioError, RoundTrip
+from .miio_udp.client import RETRYABLE_CODES
 
 _LOGGER = logging.getLogger(__name__)
 
 # How long one shut-off may keep trying before it is reported as failed. The
-# relay write is retried (with a fresh handshake each time) until the state
-# read back from the device confirms it.
+# relay write is repeated until the state read back from the device confirms it.
 CONFIRM_DEADLINE = 6.0
 # RTT-adaptive timeout bounds for one miIO round trip (handshake or request).
 MIN_TIMEOUT = 0.25
@@ -82,156 +76,18 @@ class MiioChannelAddress:
     piid: int
 
 
-MIIO_PORT = 54321
-_HELLO = bytes.fromhex("21310020" + "ff" * 28)
-
-
-# Never more than this many datagrams a second to one device, whatever goes
-# wrong: a retry loop must not flood a relay (or a kitchen's Wi-Fi).
+# Never more than this many datagrams within 1.2 s to one device, whatever
+# goes wrong: a retry loop must not flood a relay (or a kitchen's Wi-Fi).
 PACKETS_PER_SECOND = 20
-# Counted over a little more than a second: scheduling jitter between our
-# clock and the device's arrival times must not let 21 land in one second.
-_PACKET_WINDOW = 1.2
-
-
-class _PacketBudget:
-    """A sliding one-second window of what was sent to one device.
-
-    Used from the executor thread that holds the relay's lock, so only one
-    thread takes from it at a time; it waits (blocking that thread, not the
-    event loop) when the window is full.
-    """
-
-    def __init__(self, per_second: int = PACKETS_PER_SECOND) -> None:
-        self._per_second = per_second
-        self._sent: collections.deque[float] = collections.deque()
-
-    def take(self, packets: int) -> None:
-        """Wait until `packets` more fit into the last second, then count them."""
-        while True:
-            now = time.monotonic()
-            while self._sent and now - self._sent[0] >= _PACKET_WINDOW:
-                self._sent.popleft()
-            if len(self._sent) + packets <= self._per_second:
-                self._sent.extend([now] * packets)
-                return
-            time.sleep(_PACKET_WINDOW - (now - self._sent[0]) + 0.001)
-
-
-class _BoundedHandshake(MiIOProtocol):
-    """python-miio's protocol with a handshake that honours our timeout.
-
-    Upstream sends the hello with a fixed 5 s timeout and three retries, so an
-    unplugged relay would block the per-device lock for 20 s and delay a
-    shut-off behind a poll. Here one hello attempt waits one short timeout.
-    """
-
-    def skip_ids(self, count: int = 100) -> None:
-        """Jump the request id forward after a request went unanswered.
-
-        Firmware silently drops ids it saw recently; a retry with the next id
-        could still fall in that window (e.g. a start id that collides with
-        ids from before a restart), so move well past it, as upstream's own
-        retry does.
-        """
-        # Upstream keeps the id name-mangled and offers no setter.
-        current = int(getattr(self, "_MiIOProtocol__id", 0))
-        setattr(self, "_MiIOProtocol__id", (current + count) % 9000 + 1)  # noqa: B010
-
-    # The device's packet budget (MiioRelay hands over its own, which outlives
-    # a new token); a bare protocol gets one of its own.
-    packets: _PacketBudget
-
-    @override
-    def send(
-        self,
-        command: str,
-        parameters: Any = None,
-        retry_count: int = 0,
-        *,
-        extra_parameters: dict[Any, Any] | None = None,
-    ) -> Any:
-        """One request, counted against the device's packet rate."""
-        self.packets.take(1)
-        return super().send(
-            command,
-            parameters,
-            retry_count,
-            # Upstream types it as a dict but defaults it to None.
-            extra_parameters=cast(dict[Any, Any], extra_parameters),
-        )
-
-    def set_timeout(self, seconds: float) -> None:
-        """Timeout of the next round trips (python-miio types it as int)."""
-        self._timeout = cast(int, seconds)
-
-    def send_handshake(self, *, retry_count: int = 0) -> Any:
-        """Send two hellos and take the first reply.
-
-        Written here rather than through upstream's `discover`, which logs the
-        whole reply at debug level: unprovisioned firmware puts the token in
-        the reply's checksum field.
-        """
-        del retry_count
-        self.packets.take(2)
-        try:
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-                sock.settimeout(self._timeout)
-                for _ in range(2):
-                    sock.sendto(_HELLO, (self.ip, MIIO_PORT))
-                data, _addr = sock.recvfrom(1024)
-            msg = Message.parse(data)
-        except OSError as err:
-            raise DeviceException(f"no hello reply from {self.ip}") from err
-        except Exception as err:  # construct's parse errors have no common base
-            raise DeviceException(f"bad hello reply from {self.ip}") from err
-        header = msg.header.value
-        self._device_id = header.device_id
-        self._device_ts = header.ts
-        self._discovered = True
-        return msg
-
-
-def _retrieve(future: asyncio.Future[Any]) -> None:
-    if not future.cancelled():
-        future.exception()
-
-
-class _AdaptiveTimeout:
-    """Round-trip estimator in the spirit of TCP's RTO (RFC 6298)."""
-
-    def __init__(self) -> None:
-        self._srtt: float | None = None
-        self._rttvar = 0.0
-        self._losses = 0
-        self.value = INITIAL_TIMEOUT
-
-    def sample(self, rtt: float) -> None:
-        self._losses = 0
-        if self._srtt is None:
-            self._srtt, self._rttvar = rtt, rtt / 2
-        else:
-            self._rttvar = 0.75 * self._rttvar + 0.25 * abs(self._srtt - rtt)
-            self._srtt = 0.875 * self._srtt + 0.125 * rtt
-        self.value = min(MAX_TIMEOUT, max(MIN_TIMEOUT, self._srtt + 4 * self._rttvar))
-
-    def timed_out(self) -> None:
-        # A single loss on a healthy link is just loss: keep the timeout
-        # short. Back off only when timeouts repeat, so that a slow-but-alive
-        # relay is not declared dead.
-        self._losses += 1
-        if self._losses >= 2:
-            self.value = min(MAX_TIMEOUT, self.value * 2)
 
 
 class MiioRelay:
     """The one connection to a miIO relay host, shared by its channels.
 
-    python-miio is blocking and not thread-safe, so every call runs in the
-    executor while holding this relay's lock. No call retries inside
-    python-miio: each attempt is one handshake plus one request, bounded by the
-    adaptive timeout, so a poll in flight delays a shut-off by at most one
-    short timeout.
+    Built on `miio_udp` (asyncio, no threads, no lock): a shut-off never waits
+    behind a poll. Writes of explicit values are hedged (a fresh copy every
+    fraction of the round trip until the device answers) and confirmed by a
+    hedged read-back; polls are not hedged.
     """
 
     def __init__(
@@ -243,29 +99,18 @@ class MiioRelay:
         model: str | None,
         protocol: MiioProtocol,
     ) -> None:
-        """Prepare the device handle; nothing is sent yet."""
+        """Prepare the client; nothing is sent yet (`model=` spares a miIO.info)."""
         self.hass = hass
         self.host = host
         self.protocol = protocol
         self.model = model
-        self._lock = asyncio.Lock()
-        self._timeout = _AdaptiveTimeout()
-        self._packets = _PacketBudget()
-        # A random start id: firmware drops ids it saw recently, e.g. from
-        # before a Home Assistant restart. Drawn from the OS, not `random`,
-        # whose global state other code may seed (then every restart would
-        # start on the same id). `model=` avoids an extra miIO.info.
-        self._connect(token)
-
-    def _connect(self, token: str) -> None:
         self.token = token
-        start_id = secrets.randbelow(9000) + 1
-        self._device = Device(
-            self.host, token, start_id=start_id, lazy_discover=False, model=self.model or "generic"
+        self._client = MiioClient(
+            host,
+            token,
+            packets_per_second=PACKETS_PER_SECOND,
+            rtt=RoundTrip(initial=INITIAL_TIMEOUT, floor=MIN_TIMEOUT / 5, ceiling=MAX_TIMEOUT),
         )
-        self._protocol = _BoundedHandshake(self.host, token, start_id, 0, False)
-        self._protocol.packets = self._packets
-        self._device._protocol = self._protocol  # noqa: SLF001
 
     def use_token(self, token: str) -> None:
         """Talk with another token from the next call on (the relay was re-paired).
@@ -274,89 +119,48 @@ class MiioRelay:
         works, for every stove that shares this relay.
         """
         if token != self.token:
-            self._connect(token)
+            self.token = token
+            self._client.use_token(token)
 
     @property
     def timeout(self) -> float:
         """The current per-round-trip timeout in seconds."""
-        return self._timeout.value
+        return self._client.rtt.timeout
 
-    def _send(
-        self,
-        method: str,
-        params: list[Any],
-        *,
-        budget: float | None = None,
-        handshake: bool = True,
-    ) -> Any:
-        """Send one request; runs in the executor, under the lock.
+    @property
+    def packets_sent(self) -> int:
+        """Datagrams sent to this device so far (hellos included)."""
+        return self._client.sent
 
-        `budget` caps the time of this request (hello included), so a caller's
-        deadline holds; `handshake=False` reuses the hello just made.
-        """
-        round_trips = 2 if handshake else 1
-        timeout = self._timeout.value
-        if budget is not None:
-            timeout = max(0.05, min(timeout, budget / round_trips))
-        self._protocol.set_timeout(timeout)
-        self._protocol.lazy_discover = not handshake
-        started = time.monotonic()
+    async def async_close(self) -> None:
+        """Close the socket (the last stove using this host unloaded)."""
+        await self._client.close()
+
+    async def _call(self, method: str, params: Any, *, deadline: float, hedge: bool) -> Any:
         try:
-            result = self._device.send(method, params, retry_count=0)
-        except RecoverableError as err:
-            raise RelayBusy(str(err)) from err
-        except DeviceError as err:
-            if isinstance(err.code, int):
-                raise RelayRejected(err.code) from err
-            raise RelayUnreachable("device error without a code") from err
-        except DeviceException as err:
-            if isinstance(err.__cause__, RecoverableError):
+            return await self._client.call(method, params, deadline=deadline, hedge=hedge)
+        except MiioDeviceError as err:
+            if err.code in RETRYABLE_CODES:
                 raise RelayBusy(str(err)) from err
-            self._timeout.timed_out()
-            self._protocol.skip_ids()
+            if err.code is None:
+                raise RelayUnreachable("device error without a code") from err
+            raise RelayRejected(err.code) from err
+        except MiioError as err:
             raise RelayUnreachable(str(err)) from err
-        except Exception as err:
-            # Socket errors (no route, a host name that does not resolve) and
-            # malformed replies escape python-miio unwrapped.
+        except OSError as err:
+            # No route, a host name that does not resolve.
             raise RelayUnreachable(f"{type(err).__name__}: {err}") from err
-        finally:
-            self._protocol.lazy_discover = False
-        self._timeout.sample((time.monotonic() - started) / round_trips)
-        return result
-
-    def _hello(self) -> bool:
-        """Whether the device answers a bare handshake; runs in the executor."""
-        self._protocol.set_timeout(self._timeout.value)
-        try:
-            self._protocol.send_handshake()
-        except DeviceException:
-            return False
-        return True
-
-    async def _call(self, func: Callable[..., Any], *args: Any) -> Any:
-        async with self._lock:
-            job = self.hass.async_add_executor_job(func, *args)
-            # The shielded future holds the outcome; mark the inner one as
-            # seen so an error is not reported again as "never retrieved".
-            job.add_done_callback(_retrieve)
-            try:
-                return await asyncio.shield(job)
-            except asyncio.CancelledError:
-                # python-miio is not thread-safe: keep the lock until the
-                # thread is out of it, even if our caller went away.
-                await asyncio.wait([job])
-                raise
 
     # --- reads -----------------------------------------------------------
 
-    def _get_sync(
-        self, addresses: list[MiioChannelAddress], **send: Any
+    async def _get(
+        self, addresses: list[MiioChannelAddress], *, deadline: float, hedge: bool = False
     ) -> dict[MiioChannelAddress, Any]:
-        """Raw MIoT property values; runs in the executor, under the lock."""
-        reply = self._send(
+        reply = await self._call(
             "get_properties",
             [{"did": f"{a.siid}-{a.piid}", "siid": a.siid, "piid": a.piid} for a in addresses],
-            **send,
+            deadline=deadline,
+            hedge=hedge,
         )
         values: dict[MiioChannelAddress, Any] = {}
         try:
@@ -369,123 +173,98 @@ class MiioRelay:
             raise RelayUnreachable(f"unexpected reply {reply!r:.80}") from err
         return values
 
-    def _read_sync(
-        self, addresses: list[MiioChannelAddress], **send: Any
+    async def _read(
+        self, addresses: list[MiioChannelAddress], *, deadline: float, hedge: bool = False
     ) -> dict[MiioChannelAddress, bool]:
         if self.protocol is MiioProtocol.LEGACY:
-            reply = self._send("get_prop", ["power"], **send)
+            reply = await self._call("get_prop", ["power"], deadline=deadline, hedge=hedge)
             if not isinstance(reply, list) or not reply:
                 raise RelayUnreachable(f"unexpected reply {reply!r:.80}")
             return dict.fromkeys(addresses, reply[0] == "on")
-        return {a: bool(v) for a, v in self._get_sync(addresses, **send).items()}
+        values = await self._get(addresses, deadline=deadline, hedge=hedge)
+        return {a: bool(v) for a, v in values.items()}
+
+    def _poll_deadline(self, attempts: int) -> float:
+        # A poll waits for a few round trips, not for a shut-off's budget.
+        return attempts * self.timeout
 
     async def async_read(
         self, addresses: list[MiioChannelAddress], *, attempts: int = 3
     ) -> dict[MiioChannelAddress, bool]:
         """Read relay channel states (on/off)."""
-        states: dict[MiioChannelAddress, bool] = await self._attempts(
-            self._read_sync, addresses, attempts
-        )
-        return states
+        return await self._read(addresses, deadline=self._poll_deadline(attempts))
 
     async def async_get_values(
         self, addresses: list[MiioChannelAddress], *, attempts: int = 2
     ) -> dict[MiioChannelAddress, Any]:
         """Read raw MIoT property values (e.g. a flame sensor's millivolts)."""
-        values: dict[MiioChannelAddress, Any] = await self._attempts(
-            self._get_sync, addresses, attempts
-        )
-        return values
-
-    async def _attempts(
-        self,
-        func: Callable[[list[MiioChannelAddress]], Any],
-        addresses: list[MiioChannelAddress],
-        attempts: int,
-    ) -> Any:
-        """Retry a read; the lock is released between attempts."""
-        for attempt in range(attempts):
-            try:
-                result = await self._call(func, addresses)
-            except RelayUnreachable:
-                if attempt + 1 == attempts:
-                    raise
-                await asyncio.sleep(RETRY_PAUSE)
-            else:
-                return result
-        raise RelayUnreachable(self.host)  # pragma: no cover - loop always returns
+        return await self._get(addresses, deadline=self._poll_deadline(attempts))
 
     async def async_answers_hello(self) -> bool:
         """Whether the device answers the unencrypted handshake.
 
         After failed requests this tells a dead relay from one that rejects
-        our token: a relay that answers the unencrypted handshake but never an encrypted
-        request is rejecting our token (real firmware stays silent on a bad
-        checksum).
+        our token: a relay that answers the unencrypted handshake but never an
+        encrypted request is rejecting our token (real firmware stays silent
+        on a bad checksum).
         """
-        answered: bool = await self._call(self._hello)
-        return answered
+        try:
+            return await self._client.hello(deadline=2 * self.timeout)
+        except OSError:
+            return False
 
     async def async_info(self, *, attempts: int = 2) -> dict[str, Any]:
         """miIO.info, used by the config flow to identify the device."""
-        for attempt in range(attempts):
-            try:
-                info: dict[str, Any] = await self._call(self._send, "miIO.info", [])
-            except RelayUnreachable:
-                if attempt + 1 == attempts:
-                    raise
-            else:
-                return info
-        raise RelayUnreachable(self.host)  # pragma: no cover - loop always returns
+        info: dict[str, Any] = await self._call(
+            "miIO.info", [], deadline=self._poll_deadline(attempts), hedge=False
+        )
+        return info
 
     # --- writes ----------------------------------------------------------
-
-    def _write_sync(self, address: MiioChannelAddress, on: bool, give_up: float) -> bool:
-        """Write an explicit value (never a toggle) and read it back.
-
-        One hello serves both requests; each is bounded by what is left of
-        the caller's deadline.
-        """
-        if self.protocol is MiioProtocol.LEGACY:
-            self._send("set_power", ["on" if on else "off"], budget=give_up - time.monotonic())
-        else:
-            # The read-back below is the confirmation: an acknowledgement
-            # without per-item codes is enough to go on to it.
-            self._set_value_sync(address, on, give_up, bare_ack_ok=True)
-        states = self._read_sync([address], budget=give_up - time.monotonic(), handshake=False)
-        if address not in states:
-            raise RelayUnreachable("read-back did not include the channel")
-        return states[address]
 
     async def async_write(
         self, address: MiioChannelAddress, on: bool, *, deadline: float | None = None
     ) -> None:
-        """Drive a channel and keep trying until the device confirms it.
+        """Drive a channel and keep trying until a read-back confirms it.
 
-        python-miio resends a request whose reply was lost, so the device may
-        apply it twice: that is harmless because the value is explicit.
+        The value is explicit (never a toggle), so every copy of the write may
+        land: harmless. No back-off: copies go out every hedge interval until
+        the deadline, within the device's packet budget.
         """
-        give_up = time.monotonic() + (CONFIRM_DEADLINE if deadline is None else deadline)
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + (CONFIRM_DEADLINE if deadline is None else deadline)
         last: RelayError = RelayUnreachable(self.host)
-        while True:
+        while (left := give_up - loop.time()) > 0:
             try:
-                confirmed: bool = await self._call(self._write_sync, address, on, give_up)
+                await self._write_once(address, on, deadline=left)
+                states = await self._read([address], deadline=give_up - loop.time(), hedge=True)
             except RelayRejected:
                 raise
             except RelayUnreachable as err:
                 last = err
+                continue
+            if address not in states:
+                last = RelayUnreachable("read-back did not include the channel")
+            elif states[address] == on:
+                return
             else:
-                if confirmed == on:
-                    return
-                last = RelayUnreachable(f"{self.host} reads back {confirmed}")
-            if time.monotonic() + RETRY_PAUSE >= give_up:
-                raise last
-            await asyncio.sleep(RETRY_PAUSE)
+                # Accepted but not switched yet (MIoT code 1, a slow relay).
+                last = RelayUnreachable(f"{self.host} reads back {states[address]}")
+            await asyncio.sleep(min(RETRY_PAUSE, max(give_up - loop.time(), 0)))
+        raise last
 
-    def _set_value_sync(
-        self, address: MiioChannelAddress, value: Any, give_up: float, *, bare_ack_ok: bool = False
+    async def _write_once(self, address: MiioChannelAddress, on: bool, *, deadline: float) -> None:
+        if self.protocol is MiioProtocol.LEGACY:
+            await self._call("set_power", ["on" if on else "off"], deadline=deadline, hedge=True)
+            return
+        # The read-back is the confirmation: an acknowledgement without
+        # per-item codes is enough to go on to it.
+        await self._set_value(address, on, deadline=deadline, bare_ack_ok=True)
+
+    async def _set_value(
+        self, address: MiioChannelAddress, value: Any, *, deadline: float, bare_ack_ok: bool = False
     ) -> None:
-        reply = self._send(
+        reply = await self._call(
             "set_properties",
             [
                 {
@@ -495,7 +274,8 @@ class MiioRelay:
                     "value": value,
                 }
             ],
-            budget=give_up - time.monotonic(),
+            deadline=deadline,
+            hedge=True,
         )
         if bare_ack_ok and not (
             isinstance(reply, list) and reply and all(isinstance(item, dict) for item in reply)
@@ -512,7 +292,7 @@ class MiioRelay:
             raise RelayUnreachable(f"unexpected reply {reply!r:.80}") from err
         for code in codes:
             # MIoT code 1: accepted, the device completes it by itself; the
-            # read-back (and a retried write) shows when it has.
+            # read-back (and a repeated write) shows when it has.
             if code not in (MIOT_OK, MIOT_ACCEPTED_LATER):
                 raise RelayRejected(code)
 
@@ -520,16 +300,7 @@ class MiioRelay:
         self, address: MiioChannelAddress, value: Any, *, deadline: float = 3.0
     ) -> None:
         """Write one MIoT property (e.g. a countdown), retried until acknowledged."""
-        give_up = time.monotonic() + deadline
-        while True:
-            try:
-                await self._call(self._set_value_sync, address, value, give_up)
-            except RelayUnreachable:
-                if time.monotonic() + RETRY_PAUSE >= give_up:
-                    raise
-                await asyncio.sleep(RETRY_PAUSE)
-            else:
-                return
+        await self._set_value(address, value, deadline=deadline)
 
 
 Listener = Callable[[], None]
@@ -726,6 +497,7 @@ class MiioPool:
         connection, users = self._connections[host]
         if users <= 1:
             del self._connections[host]
+            self.hass.async_create_task(connection.async_close(), f"gas_stove close {host}")
         else:
             self._connections[host] = (connection, users - 1)
 

@@ -34,11 +34,11 @@ def _check_side(side: dict[str, Any], *, lossless: bool) -> None:
 
 
 async def test_benchmark_smoke(hass: HomeAssistant, socket_enabled: None, tmp_path: Path) -> None:
-    """Rows 0 and 30 with three trials each, baseline included, extras on."""
+    """Rows 0 and 30+10 with three trials each, baseline included, extras on."""
     path = tmp_path / "bench.json"
     config = BenchConfig(
         trials=TRIALS,
-        rows=("0", "30"),
+        rows=("0", "30+10"),
         seed=3,
         json_path=path,
         slots=2,
@@ -51,7 +51,8 @@ async def test_benchmark_smoke(hass: HomeAssistant, socket_enabled: None, tmp_pa
     results = await run_bench(config, hass=hass)
     data = json.loads(path.read_text())
     assert data["command"] == "pytest"
-    assert [row["row"] for row in data["rows"]] == ["0", "30"]
+    assert [row["row"] for row in data["rows"]] == ["0", "30+10"]
+    assert data["rows"][1]["reply_loss"] == 0.1
     for row in data["rows"]:
         lossless = row["request_loss"] == 0
         _check_side(row["ours"], lossless=lossless)
@@ -62,11 +63,19 @@ async def test_benchmark_smoke(hass: HomeAssistant, socket_enabled: None, tmp_pa
     assert zero["ratio_baseline_over_ours"]["p50"] > 0
 
     targets = {check["target"]: check for check in data["targets"]}
-    assert len(targets) == 3
-    assert targets["p99 <= 50 ms at 0 % loss"]["pass"] in (True, False)
-    assert targets["p99 <= 2 s at 30 % loss with zero shut-offs lost"]["pass"] in (True, False)
-    # No poll row was run.
-    assert targets["a poll in flight adds at most one short timeout"]["pass"] is None
+    assert len(targets) == 6
+    assert targets["0 % loss: p95 <= 10 ms, p99 <= 20 ms, none lost"]["pass"] in (True, False)
+    lossy = "30 % requests + 10 % replies lost: p95 <= 300 ms, p99 <= 500 ms, max <= 1500 ms"
+    assert targets[f"{lossy}, none lost"]["pass"] in (True, False)
+    packets = targets["<= 20 packets for one shut-off at 30+10 % loss"]
+    assert packets["measured"]["max"] >= 2  # a write and its read-back at least
+    assert targets["never more than 20 packets/s to one device"]["measured"] > 0
+    # No 50 % row and no poll row were run.
+    assert (
+        targets["50 % loss: p95 <= 800 ms, p99 <= 1500 ms, max <= 3000 ms, none lost"]["pass"]
+        is None
+    )
+    assert targets["a poll in flight adds <= 50 ms to the p99"]["pass"] is None
 
     polls = data["event_loop_per_poll"]
     assert polls["polls"] == 3
@@ -87,14 +96,15 @@ async def test_benchmark_smoke(hass: HomeAssistant, socket_enabled: None, tmp_pa
     assert "| 0 % loss | gas_stove | 3 |" in text
     assert "python-miio defaults" in text
     assert "ratio baseline / gas_stove" in text
-    assert "n/a   a poll in flight adds at most one short timeout: not measured" in text
+    assert "n/a   a poll in flight adds <= 50 ms to the p99: not measured" in text
 
 
 def test_rows_parse() -> None:
-    """Row names: loss percentages and 'poll'."""
+    """Row names: request [+ reply] loss percentages and 'poll'."""
     assert parse_rows("0,10,30,poll") == ("0", "10", "30", "poll")
     assert parse_rows(" 0 %, POLL ") == ("0", "poll")
-    for bad in ("", "x", "100", "-1", "0,0"):
+    assert parse_rows("30 % + 10 %,50+0") == ("30+10", "50")
+    for bad in ("", "x", "100", "-1", "0,0", "1+2+3", "30+x", "30+100"):
         with pytest.raises(ValueError):
             parse_rows(bad)
 

@@ -552,8 +552,12 @@ async def _crash_restart(run: Run) -> None:
         safety = record.get("safety", {})
         burner = after.burners[burner_id]
         assert burner.hold == safety.get("hold", False), f"crash lost the hold of {burner_id}"
-        if safety.get("escalated"):
-            assert burner.escalated, f"crash lost the second cut of {burner_id}"
+        if safety.get("escalated") and not burner.escalated:
+            # Ended at start only by a flame confirmed out (found by the soak:
+            # the first reading after the restart said "out").
+            flame = after.watches[burner_id].flame
+            assert flame is not None, f"{burner_id}: a second cut without a flame source"
+            assert flame.state is False, f"crash lost the second cut of {burner_id}"
         deadline = dt_util.parse_datetime(record.get("timer", {}).get("deadline") or "")
         if deadline is not None and deadline > dt_util.utcnow():
             assert after.timers[burner_id].deadline == deadline, "crash moved a timer"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import logging
 
@@ -227,3 +228,53 @@ async def test_token_changed_while_running_starts_reauth(
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [f["context"]["source"] for f in flows] == ["reauth"]
+
+
+async def test_a_shut_off_does_not_wait_behind_a_return_to_rest_being_retried(
+    hass: HomeAssistant, kitchen: Kitchen, short_relay_timing: None
+) -> None:
+    """Interop review F2: the cut reached the relay 2 s late, behind 37 rest writes.
+
+    A relay whose replies are all lost applies every write and confirms none:
+    the return to rest after a pulse keeps retrying for its whole deadline.
+    """
+    await setup_stove(hass, stove_entry(kitchen))
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    kitchen.relay.faults.drop_replies = 1.0
+    # The pulse ends; the rest write lands but is never confirmed.
+    await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=3)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    cutting = asyncio.create_task(
+        hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    )
+    await wait_for(lambda: kitchen.relay.channel_state(1) is True, timeout=3)
+    assert loop.time() - started < 0.3
+    # Unconfirmed (no reply ever came): reported, as every unconfirmed cut is.
+    with pytest.raises(HomeAssistantError):
+        await cutting
+
+
+async def test_a_second_burners_write_or_a_poll_in_flight_does_not_hold_up_a_cut(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
+    """Replies take 0.5 s: the right burner's write and a poll wait; the left cut does not."""
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    coordinator = entry.runtime_data.coordinators[kitchen.relay.host]
+    kitchen.relay.faults.delay = 0.5
+    right = asyncio.create_task(
+        hass.services.async_call(
+            "switch", "turn_off", {"entity_id": "switch.test_stove_right_burner_gas"}, blocking=True
+        )
+    )
+    poll = asyncio.create_task(coordinator.async_refresh())
+    await wait_for(lambda: kitchen.relay.channel_state(2) is True, timeout=2)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    left = asyncio.create_task(
+        hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    )
+    await wait_for(lambda: kitchen.relay.channel_state(1) is True, timeout=2)
+    assert loop.time() - started < 0.1
+    await asyncio.gather(right, poll, left)

@@ -191,6 +191,16 @@ async def test_a_failed_disk_write_raises_a_problem(hass: HomeAssistant, kitchen
         assert problem.attributes["reason"] == "state_not_saved"
         issue_id = f"state_not_saved_{entry.entry_id}"
         assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+        # Assist names it too, in both languages.
+        assert await async_setup_component(hass, "intent", {})
+        for language, words in (
+            ("en", "safety state cannot be saved"),
+            ("zh-Hans", "安全状态无法保存"),
+        ):
+            response = await intent.async_handle(
+                hass, "test", "GasStoveStatus", {}, language=language
+            )
+            assert words in response.speech["plain"]["speech"]
         # The card is replaced: the next write clears both.
         disk_full = False
         await hass.services.async_call("lock", "unlock", {"entity_id": LEFT_LOCK}, blocking=True)

@@ -9,22 +9,30 @@ from pathlib import Path
 # Issue 15's rows: no loss; 30 % of requests and 10 % of replies lost (the
 # emulated firmware ignores a repeated message id, as real firmware does);
 # 50 % of requests lost; a poll in flight.
-DEFAULT_ROWS = ("0", "30+10", "50", "poll")
+DEFAULT_ROWS = ("0", "30+10", "50", "poll", "second", "rest")
 POLL_ROW = "poll"
+# Something else in flight on the same relay when the shut-off comes: a
+# poll, a second burner's write, a return to rest of the same burner.
+IN_FLIGHT_ROWS = {
+    POLL_ROW: "poll in flight",
+    "second": "second burner's write in flight",
+    "rest": "return to rest in flight",
+}
 
 
 def parse_rows(text: str) -> tuple[str, ...]:
     """`0,30+10,50,poll` -> ("0", "30+10", "50", "poll").
 
     A row is a request-loss percentage, optionally `+` a reply-loss one, or
-    `poll` (a poll whose request was lost is in flight at the shut-off).
+    one of IN_FLIGHT_ROWS (that call's request was lost, so it is still in
+    flight when the shut-off comes).
     """
     rows: list[str] = []
     for raw in text.split(","):
         item = raw.strip().lower().replace("%", "").replace(" ", "")
         if not item:
             continue
-        if item != POLL_ROW:
+        if item not in IN_FLIGHT_ROWS:
             parts = item.split("+")
             if len(parts) > 2:
                 raise ValueError(f"row {raw!r}: at most request+reply loss")
@@ -52,19 +60,21 @@ def parse_rows(text: str) -> tuple[str, ...]:
 
 def row_loss(row: str) -> float:
     """Request loss probability of a row (the poll row runs without loss)."""
-    return 0.0 if row == POLL_ROW else float(row.split("+")[0]) / 100
+    return 0.0 if row in IN_FLIGHT_ROWS else float(row.split("+")[0]) / 100
 
 
 def row_reply_loss(row: str) -> float:
     """Reply loss probability of a row."""
+    if row in IN_FLIGHT_ROWS:
+        return 0.0
     parts = row.split("+")
     return float(parts[1]) / 100 if len(parts) == 2 else 0.0
 
 
 def row_label(row: str) -> str:
     """Human name of a row."""
-    if row == POLL_ROW:
-        return "poll in flight"
+    if row in IN_FLIGHT_ROWS:
+        return IN_FLIGHT_ROWS[row]
     if "+" in row:
         requests, replies = row.split("+")
         return f"{requests} % requests + {replies} % replies lost"

@@ -9,9 +9,12 @@ import random
 
 from emulator import BurnerParams, EmulatedBurner, EmulatedRelay, StoveModel
 
-CHANNEL = 1  # every emulated relay has one channel: siid 2, piid 1
+CHANNEL = 1  # the burner's channel: siid 2, piid 1
 SIID = 2
 PIID = 1
+# A second channel (siid 3) with no burner on it: what a second burner's
+# write on the same relay goes to.
+SECOND_SIID = 3
 # series_nc: the relay is energised ("on") to open the thermocouple loop.
 CUT = True
 # Short lighting so relighting between trials is quick; the cut physics
@@ -93,8 +96,8 @@ class Bench:
 
 
 async def start_bench(host: str, token: str, seed: int) -> Bench:
-    """Start a one-channel MIoT relay with one series_nc burner on it."""
-    relay = EmulatedRelay(host, channels=1, token=token, seed=seed)
+    """Start a two-channel MIoT relay with one series_nc burner on its first channel."""
+    relay = EmulatedRelay(host, channels=2, token=token, seed=seed)
     await relay.start()
     stove = StoveModel(seed=seed)
     burner = stove.add_burner("Bench burner", relay, CHANNEL, "series_nc", BURNER_PARAMS)

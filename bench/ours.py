@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 import logging
+from typing import Any
 
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -19,9 +20,9 @@ from homeassistant.exceptions import HomeAssistantError
 
 from custom_components.gas_stove.burner import Burner
 from custom_components.gas_stove.coordinator import MiioRelayCoordinator
-from custom_components.gas_stove.relay import MiioRelay
+from custom_components.gas_stove.relay import MiioChannelAddress, MiioRelay
 
-from .kitchen import CHANNEL, CUT, Bench
+from .kitchen import CHANNEL, CUT, PIID, SECOND_SIID, Bench
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class Trial:
     valve: float | None = None
     error: str | None = None
     unavailable: bool = False
-    poll_in_flight: bool | None = None
+    in_flight_now: bool | None = None
     poll_timeout: float | None = None
     # Datagrams the integration sent to the relay for this shut-off (hellos
     # and hedged copies included), until the action returned.
@@ -123,9 +124,10 @@ class OursRunner:
         self.poll_lead = poll_lead
         self.notes: list[str] = []
         self.released_by_person = 0
+        self._second_on = False
 
     async def run_row(
-        self, trials: int, *, loss: float, poll: bool, reply_loss: float = 0.0
+        self, trials: int, *, loss: float, in_flight: str | None, reply_loss: float = 0.0
     ) -> list[Trial]:
         """`trials` shut-offs with request (and reply) loss, or a poll in flight."""
         loop = asyncio.get_running_loop()
@@ -144,7 +146,7 @@ class OursRunner:
                     background.append(loop.create_task(self._recycle(slot, None, ready)))
             while len(results) < trials:
                 slot = await self._next(ready)
-                trial = await self._trial(slot, poll=poll)
+                trial = await self._trial(slot, in_flight=in_flight)
                 results.append(trial)
                 background.append(loop.create_task(self._recycle(slot, trial, ready)))
             await asyncio.gather(*background)
@@ -173,24 +175,25 @@ class OursRunner:
                         "no burner got back to rest: " + "; ".join(self.notes)
                     ) from None
 
-    async def _trial(self, slot: Slot, *, poll: bool) -> Trial:
+    async def _trial(self, slot: Slot, *, in_flight: str | None) -> Trial:
         loop = asyncio.get_running_loop()
         relay = slot.bench.relay
         state = self.hass.states.get(slot.entity_id)
         unavailable = state is None or state.state == STATE_UNAVAILABLE
-        poll_task: asyncio.Task[None] | None = None
-        in_flight: bool | None = None
+        poll_task: asyncio.Task[Any] | None = None
+        in_flight_now: bool | None = None
         poll_timeout: float | None = None
-        if poll:
-            # The poll's request is lost: it waits a whole timeout for a
-            # reply; the shut-off comes meanwhile.
+        if in_flight is not None:
+            # That call's request is lost: it waits (a poll a whole timeout,
+            # a write a hedge interval) for a reply; the shut-off comes
+            # meanwhile.
             poll_timeout = slot.connection.timeout
             lost_before = relay.stats.dropped_requests
             relay.faults.drop_next_requests = 1
-            poll_task = loop.create_task(slot.coordinator.async_refresh())
+            poll_task = loop.create_task(self._start_in_flight(slot, in_flight))
             await wait_until(lambda: relay.stats.dropped_requests > lost_before, 3.0)
             await asyncio.sleep(self.poll_lead)
-            in_flight = not poll_task.done()
+            in_flight_now = not poll_task.done()
         start = loop.time()
         sent_before = slot.connection.packets_sent
         error: str | None = None
@@ -205,7 +208,10 @@ class OursRunner:
         if slot.bench.first_cut_after(start) is None:
             await wait_until(lambda: slot.bench.first_cut_after(start) is not None, GRACE)
         if poll_task is not None:
-            await poll_task
+            # A return to rest is called off by the cut (an error is its
+            # right answer); the others complete.
+            with suppress(HomeAssistantError):
+                await poll_task
             relay.faults.drop_next_requests = 0
         return Trial(
             start=start,
@@ -213,10 +219,24 @@ class OursRunner:
             cut=slot.bench.first_cut_after(start),
             error=error,
             unavailable=unavailable,
-            poll_in_flight=in_flight,
+            in_flight_now=in_flight_now,
             poll_timeout=poll_timeout,
             packets=packets,
         )
+
+    async def _start_in_flight(self, slot: Slot, kind: str) -> Any:
+        """The call that is in flight when the shut-off comes."""
+        if kind == "second":
+            # What the second burner's Gas off sends to its channel.
+            address = MiioChannelAddress(SECOND_SIID, PIID)
+            self._second_on = not self._second_on
+            return await slot.connection.async_write(address, self._second_on)
+        if kind == "rest":
+            # A person's Gas on: the write toward rest a pulse's end makes too.
+            return await self.hass.services.async_call(
+                "switch", SERVICE_TURN_ON, {ATTR_ENTITY_ID: slot.entity_id}, blocking=True
+            )
+        return await slot.coordinator.async_refresh()
 
     async def _recycle(self, slot: Slot, trial: Trial | None, ready: asyncio.Queue[Slot]) -> None:
         """Valve time, back to rest, lit again, one poll; then queue the slot."""

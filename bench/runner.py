@@ -25,7 +25,7 @@ from homeassistant.core import HomeAssistant
 from custom_components.gas_stove.const import DOMAIN
 
 from .baseline import BaselineDevice, BaselineRunner, make_device
-from .config import POLL_ROW, BenchConfig, row_label, row_loss, row_reply_loss
+from .config import IN_FLIGHT_ROWS, POLL_ROW, BenchConfig, row_label, row_loss, row_reply_loss
 from .extras import loop_time_per_poll, setup_with_unreachable_relay
 from .harness import (
     blocking_call_detection,
@@ -201,15 +201,19 @@ class _Run:
         config = self.config
         loop = asyncio.get_running_loop()
         loss, reply_loss, poll = row_loss(row), row_reply_loss(row), row == POLL_ROW
+        in_flight = row if row in IN_FLIGHT_ROWS else None
         started = loop.time()
-        trials = await ours.run_row(config.trials, loss=loss, poll=poll, reply_loss=reply_loss)
+        trials = await ours.run_row(
+            config.trials, loss=loss, in_flight=in_flight, reply_loss=reply_loss
+        )
         ours_result = ours_summary(trials, loop.time() - started, ours.released_by_person)
         ours_result["busiest_second_packets"] = ours.busiest_second()
         self.progress(
             f"{row_label(row)}: gas_stove {len(trials)} trials in {ours_result['seconds']:.0f} s"
         )
         base_result = None
-        if self.baseline is not None:
+        # The baseline has no burners: nothing of theirs to be in flight.
+        if self.baseline is not None and (in_flight is None or poll):
             started = loop.time()
             base_trials, concurrent = await self.baseline.run_row(
                 config.n_baseline, loss=loss, poll=poll, reply_loss=reply_loss

@@ -35,7 +35,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import BurnerWiring, ShutOffReason
 from .memory import BurnerMemory, SavedBurner
-from .relay import RelayChannel, RelayError, RelayUnreachable
+from .relay import RelayChannel, RelayError, RelayPreempted, RelayUnreachable
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -116,6 +116,7 @@ class Burner:
         self._write_lock = asyncio.Lock()
         self._cutting: asyncio.Task[None] | None = None
         self._reconciling: asyncio.Task[None] | None = None
+        self._rest_write: asyncio.Future[None] | None = None
         self._retry_step = 0
         self._stopped = False
         self._cancel_pulse_end: CALLBACK_TYPE | None = None
@@ -338,7 +339,7 @@ class Burner:
         # Persist first: after a crash the restart completes this cut.
         self._pending = reason
         await self._async_save()
-        self._preempt_reconcile()
+        self._preempt_rest_write()
         try:
             async with self._write_lock:
                 await self.relay.async_set(self.cut_value)
@@ -410,7 +411,7 @@ class Burner:
         await self._async_save()
         self._notify()
         was_cut = bool(self.relay_cut)
-        self._preempt_reconcile()
+        self._preempt_rest_write()
         try:
             async with self._write_lock:
                 if not self._held:  # released while we waited for the lock
@@ -469,7 +470,7 @@ class Burner:
                     raise RelayUnreachable(f"{self.settings.name}: relay state unknown")
                 else:
                     # Explicit even when it reads "at rest": the read may be old.
-                    await self.relay.async_set(not self.cut_value)
+                    await self._async_write_rest()
                 # Cleared under the lock, after the relay confirmed: a
                 # reconcile waiting for the lock sees no hold to re-assert.
                 self._hold = False
@@ -594,16 +595,31 @@ class Burner:
     def _ours(self) -> bool:
         return self._held or self.pulsing or self._write_lock.locked()
 
-    @callback
-    def _preempt_reconcile(self) -> None:
-        """A cut goes first: a return to rest being retried is called off.
+    async def _async_write_rest(self) -> None:
+        """Write "at rest"; a cut that comes meanwhile calls this write off.
 
-        It would hold the write lock for up to its whole deadline (a relay
-        that answers but does not confirm). What it was for is decided again
-        after the cut (the pulse's end schedules it anew).
+        A write toward rest can hold the write lock for its whole deadline (a
+        relay that answers but does not confirm); a cut must not wait behind
+        it. Whoever asked for the rest (the end of a pulse, a person's Gas on
+        or unlock) gets a RelayError and decides again after the cut.
         """
-        if self._reconciling is not None and not self._reconciling.done():
-            self._reconciling.cancel()
+        task = asyncio.ensure_future(self.relay.async_set(not self.cut_value))
+        self._rest_write = task
+        try:
+            await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if (current is not None and current.cancelling()) or not task.cancelled():
+                raise
+            raise RelayPreempted(f"{self.settings.name}: a shut-off came first") from None
+        finally:
+            self._rest_write = None
+
+    @callback
+    def _preempt_rest_write(self) -> None:
+        """A cut goes first: a write toward rest under way is called off."""
+        if self._rest_write is not None and not self._rest_write.done():
+            self._rest_write.cancel()
 
     @callback
     def _schedule_reconcile(self) -> None:
@@ -645,7 +661,7 @@ class Burner:
                     # Unknown (relay not seen yet): its next state retries.
                     return
                 # Explicit even when it reads "at rest": the read may be old.
-                await self.relay.async_set(not self.cut_value)
+                await self._async_write_rest()
                 self._release_due = False
         self._retry_step = 0
         self.last_error = None

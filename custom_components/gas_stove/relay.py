@@ -51,6 +51,10 @@ class RelayUnreachable(RelayError):
     """The relay did not answer (or did not confirm) in time."""
 
 
+class RelayPreempted(RelayUnreachable):
+    """A write toward rest was called off because a shut-off came first."""
+
+
 MIOT_OK = 0
 MIOT_ACCEPTED_LATER = 1
 

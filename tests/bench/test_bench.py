@@ -34,11 +34,11 @@ def _check_side(side: dict[str, Any], *, lossless: bool) -> None:
 
 
 async def test_benchmark_smoke(hass: HomeAssistant, socket_enabled: None, tmp_path: Path) -> None:
-    """Rows 0 and 30+10 with three trials each, baseline included, extras on."""
+    """Rows 0, 30+10, second and rest with three trials each, baseline included, extras on."""
     path = tmp_path / "bench.json"
     config = BenchConfig(
         trials=TRIALS,
-        rows=("0", "30+10"),
+        rows=("0", "30+10", "second", "rest"),
         seed=3,
         json_path=path,
         slots=2,
@@ -51,9 +51,13 @@ async def test_benchmark_smoke(hass: HomeAssistant, socket_enabled: None, tmp_pa
     results = await run_bench(config, hass=hass)
     data = json.loads(path.read_text())
     assert data["command"] == "pytest"
-    assert [row["row"] for row in data["rows"]] == ["0", "30+10"]
+    assert [row["row"] for row in data["rows"]] == ["0", "30+10", "second", "rest"]
     assert data["rows"][1]["reply_loss"] == 0.1
-    for row in data["rows"]:
+    for row in data["rows"][2:]:
+        # Something really was in flight at every shut-off; no baseline for these.
+        assert row["ours"]["in_flight"] == TRIALS
+        assert row["baseline"] is None
+    for row in data["rows"][:2]:
         lossless = row["request_loss"] == 0
         _check_side(row["ours"], lossless=lossless)
         _check_side(row["baseline"], lossless=lossless)
@@ -63,7 +67,7 @@ async def test_benchmark_smoke(hass: HomeAssistant, socket_enabled: None, tmp_pa
     assert zero["ratio_baseline_over_ours"]["p50"] > 0
 
     targets = {check["target"]: check for check in data["targets"]}
-    assert len(targets) == 6
+    assert len(targets) == 8
     assert targets["0 % loss: p95 <= 10 ms, p99 <= 20 ms, none lost"]["pass"] in (True, False)
     lossy = "30 % requests + 10 % replies lost: p95 <= 300 ms, p99 <= 500 ms, max <= 1500 ms"
     assert targets[f"{lossy}, none lost"]["pass"] in (True, False)
@@ -76,6 +80,8 @@ async def test_benchmark_smoke(hass: HomeAssistant, socket_enabled: None, tmp_pa
         is None
     )
     assert targets["a poll in flight adds <= 50 ms to the p99"]["pass"] is None
+    for row in ("a second burner's write", "a return to rest"):
+        assert targets[f"{row} in flight adds <= 50 ms to the p99"]["pass"] in (True, False)
 
     polls = data["event_loop_per_poll"]
     assert polls["polls"] == 3
@@ -104,6 +110,7 @@ def test_rows_parse() -> None:
     assert parse_rows("0,10,30,poll") == ("0", "10", "30", "poll")
     assert parse_rows(" 0 %, POLL ") == ("0", "poll")
     assert parse_rows("30 % + 10 %,50+0") == ("30+10", "50")
+    assert parse_rows("second,rest") == ("second", "rest")
     for bad in ("", "x", "100", "-1", "0,0", "1+2+3", "30+x", "30+100"):
         with pytest.raises(ValueError):
             parse_rows(bad)

@@ -278,3 +278,27 @@ async def test_a_second_burners_write_or_a_poll_in_flight_does_not_hold_up_a_cut
     await wait_for(lambda: kitchen.relay.channel_state(1) is True, timeout=2)
     assert loop.time() - started < 0.1
     await asyncio.gather(right, poll, left)
+
+
+async def test_a_shut_off_calls_off_a_persons_gas_on_in_flight(
+    hass: HomeAssistant, kitchen: Kitchen, short_relay_timing: None
+) -> None:
+    """Gas on is a write toward rest too: a cut that comes meanwhile does not wait for it."""
+    await setup_stove(hass, stove_entry(kitchen))
+    kitchen.relay.faults.drop_replies = 1.0  # every write lands, none is confirmed
+    gas_on = asyncio.create_task(
+        hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_GAS}, blocking=True)
+    )
+    await asyncio.sleep(0.1)  # the rest write is being repeated
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    cutting = asyncio.create_task(
+        hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    )
+    await wait_for(lambda: kitchen.relay.channel_state(1) is True, timeout=3)
+    assert loop.time() - started < 0.3
+    with pytest.raises(HomeAssistantError) as called_off:
+        await gas_on  # called off: the shut-off came first
+    assert "did not confirm" in str(called_off.value)
+    with pytest.raises(HomeAssistantError):
+        await cutting  # never confirmed (no reply ever came)

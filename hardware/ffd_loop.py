@@ -12,10 +12,22 @@ milliohms give amperes, and amperes times milliohms give millivolts.
   ``I = E / (R_tc + R_coil + R_add)`` and ``V_coil = I * R_coil``.
 * Parallel short ``R_s`` across the coil (the wiring we do NOT support):
   ``V_coil = E * (R_coil || R_s) / (R_tc + R_coil || R_s)``.
+* What a meter reads with the burner lit (the commissioning checks):
+  across the coil (magnet-unit side, NC or NO to the return) ``I * R_coil``,
+  which falls as resistance is added; across the thermocouple terminals (COM
+  to the return) ``I * (R_coil + R_add)``, which RISES as resistance is added
+  and so cannot judge a joint; across the relay path (COM to NC/NO)
+  ``V_path = I * R_add``. Since ``E = I * (R_tc + R_coil + R_add)``, the share
+  of the stock current that is kept is exactly ``1 - V_path / E``: two
+  readings on the installed stove, no "before" measurement needed.
 * Millivolt tap fault: if the measuring side of an isolated tap failed and put
   its whole supply voltage ``V`` on the loop through the two series resistors
   ``R_tap`` (one per lead), at most ``V / (2 R_tap)`` flows into the loop and
-  at most that current times ``R_coil`` appears across the coil.
+  at most that current times ``R_coil`` appears across the coil. The fault is
+  harmless only while that current stays below the drop-out current
+  ``V_dropout / R_coil``: the largest harmless fault voltage is
+  ``2 R_tap * V_dropout / R_coil`` (75 V with 1 kΩ per lead, 750 V with
+  10 kΩ, on the planning loop).
 
 The defaults are the planning figures of ``hardware/README.md``: 25 mV, 40 mΩ
 thermocouple, 40 mΩ coil, 1.5 mV drop-out. They are NOT your stove: measure
@@ -34,7 +46,9 @@ import sys
 from typing import Final, Literal
 
 __all__ = [
+    "DEFAULT_TAP_OHM",
     "PARALLEL_TABLE_SHORTS_MOHM",
+    "READINGS_TABLE_ADDED_MOHM",
     "SERIES_TABLE_ADDED_MOHM",
     "TIMES",
     "VERDICTS",
@@ -42,15 +56,20 @@ __all__ = [
     "Language",
     "SeriesResult",
     "ShortResult",
+    "TableKind",
     "TapFaultResult",
+    "current_kept_from_readings",
     "main",
     "markdown_table",
     "parallel_row",
+    "readings_row",
     "report",
     "series_row",
 ]
 
 Language = Literal["en", "zh-Hans"]
+#: The tables the READMEs quote.
+TableKind = Literal["series", "parallel", "readings"]
 
 #: Multiplication sign used in the README tables (as in "8.3 times").
 TIMES: Final = "\u00d7"
@@ -59,6 +78,10 @@ TIMES: Final = "\u00d7"
 SERIES_TABLE_ADDED_MOHM: Final[tuple[float, ...]] = (0, 5, 10, 15, 20, 50, 100)
 #: Rows of the parallel-short table quoted in the READMEs (short, mΩ).
 PARALLEL_TABLE_SHORTS_MOHM: Final[tuple[float, ...]] = (100, 50, 20, 10, 5, 2, 1)
+#: Rows of the "what the meter reads where" table (added resistance, mΩ).
+READINGS_TABLE_ADDED_MOHM: Final[tuple[float, ...]] = (0, 10, 15, 20, 50, 100)
+#: Default series resistor in each lead of a millivolt tap, Ω.
+DEFAULT_TAP_OHM: Final = 10_000.0
 
 
 def _parallel(a_mohm: float, b_mohm: float) -> float:
@@ -75,11 +98,26 @@ class SeriesResult:
     baseline_current_a: float
     coil_mv: float
     dropout_mv: float
+    emf_mv: float
 
     @property
     def fraction_of_baseline(self) -> float:
         """Loop current as a fraction of the stock loop's current."""
         return self.current_a / self.baseline_current_a
+
+    @property
+    def path_mv(self) -> float:
+        """Drop across the added path (COM to NC/NO with the burner lit)."""
+        return self.current_a * self.added_mohm
+
+    @property
+    def thermocouple_side_mv(self) -> float:
+        """Voltage at the thermocouple terminals (COM to the return).
+
+        ``I * (R_coil + R_add)``: it RISES as resistance is added, so it
+        cannot tell a good joint from a bad one.
+        """
+        return self.coil_mv + self.path_mv
 
     @property
     def margin(self) -> float:
@@ -120,6 +158,8 @@ class TapFaultResult:
     injected_ma: float
     coil_mv_bound: float
     dropout_mv: float
+    #: Largest fault voltage whose current stays below the drop-out current.
+    max_safe_fault_v: float
 
     @property
     def safe(self) -> bool:
@@ -169,6 +209,7 @@ class FfdLoop:
             baseline_current_a=self.baseline_current_a,
             coil_mv=current * self.coil_mohm,
             dropout_mv=self.dropout_mv,
+            emf_mv=self.emf_mv,
         )
 
     def parallel_short(self, short_mohm: float) -> ShortResult:
@@ -198,13 +239,34 @@ class FfdLoop:
         if not math.isfinite(tap_ohm_per_lead) or tap_ohm_per_lead <= 0:
             raise ValueError(f"tap resistance must be > 0, got {tap_ohm_per_lead!r}")
         injected_a = fault_v / (2 * tap_ohm_per_lead)
+        dropout_current_a = self.dropout_mv / self.coil_mohm
         return TapFaultResult(
             fault_v=fault_v,
             tap_ohm_per_lead=tap_ohm_per_lead,
             injected_ma=injected_a * 1000,
             coil_mv_bound=injected_a * self.coil_mohm,
             dropout_mv=self.dropout_mv,
+            max_safe_fault_v=2 * tap_ohm_per_lead * dropout_current_a,
         )
+
+
+def current_kept_from_readings(path_mv: float, open_circuit_mv: float) -> float:
+    """Share of the stock current kept, from two readings on the installed stove.
+
+    ``path_mv``: the drop across the relay path (COM to NC/NO) with the burner
+    lit; ``open_circuit_mv``: the thermocouple's open-circuit voltage (COM to
+    the return during a cut) at the same flame setting. The share is
+    ``1 - V_path / E`` whatever the thermocouple and coil resistances are.
+    """
+    for name, value in (("path_mv", path_mv), ("open_circuit_mv", open_circuit_mv)):
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be >= 0, got {value!r}")
+    if open_circuit_mv == 0 or path_mv >= open_circuit_mv:
+        raise ValueError(
+            f"the path drop ({path_mv} mV) must be smaller than the open-circuit"
+            f" voltage ({open_circuit_mv} mV): check the readings"
+        )
+    return 1 - path_mv / open_circuit_mv
 
 
 # --------------------------------------------------------------------------
@@ -239,6 +301,23 @@ def parallel_row(loop: FfdLoop, short_mohm: float) -> tuple[str, str, str]:
     return (_num(short_mohm), f"{r.coil_mv:.2f}", f"{r.margin:.1f}{TIMES}")
 
 
+def readings_row(loop: FfdLoop, added_mohm: float) -> tuple[str, str, str, str, str, str]:
+    """Cells of one README readings-table row.
+
+    (added mΩ, % of stock current, coil side mV, thermocouple side mV,
+    relay path mV, relay path / open-circuit EMF)
+    """
+    r = loop.series(added_mohm)
+    return (
+        _num(added_mohm),
+        f"{100 * r.fraction_of_baseline:.1f} %",
+        f"{r.coil_mv:.2f}",
+        f"{r.thermocouple_side_mv:.2f}",
+        f"{r.path_mv:.2f}",
+        f"{100 * r.path_mv / loop.emf_mv:.1f} %",
+    )
+
+
 _HEADERS: Final[dict[Language, dict[str, tuple[str, ...]]]] = {
     "en": {
         "series": (
@@ -255,6 +334,14 @@ _HEADERS: Final[dict[Language, dict[str, tuple[str, ...]]]] = {
             "coil voltage / drop-out",
             "valve",
         ),
+        "readings": (
+            "added in series (mΩ)",
+            "share of stock current",
+            "coil side, NC/NO–T (mV)",
+            "thermocouple side, COM–T (mV)",
+            "relay path, COM–NC/NO (mV)",
+            "relay path / open-circuit EMF",
+        ),
     },
     "zh-Hans": {
         "series": (
@@ -262,14 +349,22 @@ _HEADERS: Final[dict[Language, dict[str, tuple[str, ...]]]] = {
             "回路电流 (mA)",
             "占原电流比例",
             "线圈电压 (mV)",
-            "线圈电压 / 释放电压",
+            "线圈电压 / 释放值",
             "阀门",
         ),
         "parallel": (
             "并联短接电阻 (mΩ)",
             "线圈剩余电压 (mV)",
-            "线圈电压 / 释放电压",
+            "线圈电压 / 释放值",
             "阀门",
+        ),
+        "readings": (
+            "串入电阻 (mΩ)",
+            "占原电流比例",
+            "线圈一侧 NC/NO–T (mV)",
+            "热电偶一侧 COM–T (mV)",
+            "继电器通路 COM–NC/NO (mV)",
+            "通路压降 / 开路电动势",
         ),
     },
 }
@@ -287,13 +382,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def markdown_table(
-    kind: Literal["series", "parallel"], loop: FfdLoop, lang: Language = "en"
-) -> str:
+def markdown_table(kind: TableKind, loop: FfdLoop, lang: Language = "en") -> str:
     """The table as it appears in ``hardware/README*.md`` (between markers)."""
     verdict = VERDICTS[lang]
     rows: list[tuple[str, ...]] = []
-    if kind == "series":
+    if kind == "readings":
+        rows = [readings_row(loop, added) for added in READINGS_TABLE_ADDED_MOHM]
+    elif kind == "series":
         for added in SERIES_TABLE_ADDED_MOHM:
             held = loop.series(added).holds
             rows.append((*series_row(loop, added), verdict["holds" if held else "drops"]))
@@ -315,8 +410,15 @@ def report(
     short_mohm: float,
     tap_ohm: float,
     tap_fault_v: float,
+    simmer_emf_mv: float | None = None,
+    path_mv: float | None = None,
 ) -> str:
-    """The text the command line prints."""
+    """The text the command line prints.
+
+    ``simmer_emf_mv`` adds the series case at a lower (simmer) EMF;
+    ``path_mv`` treats ``loop.emf_mv`` as a measured open-circuit voltage and
+    adds the share of current kept computed from the two readings.
+    """
     s = loop.series(added_mohm)
     p = loop.parallel_short(short_mohm)
     t = loop.tap_fault(tap_fault_v, tap_ohm)
@@ -337,8 +439,18 @@ def report(
         f"Series wiring: closed contact + leads add {added_mohm:g} mOhm",
         f"  loop current                      {1000 * s.current_a:.1f} mA"
         f" ({100 * s.fraction_of_baseline:.1f} % of stock)",
-        f"  coil voltage                      {s.coil_mv:.2f} mV"
-        f" ({s.margin:.1f} x drop-out, {s.coil_mv - d:.2f} mV above it)",
+        f"  coil voltage                      {s.coil_mv:.2f} mV ({s.margin:.1f} x drop-out,"
+        + (
+            f" {s.coil_mv - d:.2f} mV above it)"
+            if s.holds
+            else f" {d - s.coil_mv:.2f} mV below drop-out)"
+        ),
+        f"  meter: coil side, NC/NO-return    {s.coil_mv:.2f} mV (falls as resistance is added)",
+        f"  meter: thermocouple side, COM     {s.thermocouple_side_mv:.2f} mV"
+        " (RISES as resistance is added)",
+        f"  meter: relay path, COM-NC/NO      {s.path_mv:.2f} mV"
+        f" = {100 * s.path_mv / loop.emf_mv:.1f} % of the EMF:"
+        f" {100 * (1 - s.path_mv / loop.emf_mv):.1f} % of the current kept",
         "  verdict (contact closed)          "
         + ("valve holds: cooking works" if s.holds else "valve DROPS OUT: stove will not stay lit"),
         "  verdict (contact open)            0 A: valve drops out, the cut works",
@@ -352,6 +464,8 @@ def report(
         f"Millivolt tap fault: {tap_fault_v:g} V through {tap_ohm:g} Ohm in each lead",
         f"  current into the loop             <= {t.injected_ma:.3f} mA",
         f"  coil voltage from the fault       <= {t.coil_mv_bound:.4f} mV",
+        f"  harmless only below               {t.max_safe_fault_v:g} V"
+        f" (drop-out current {1000 * d / loop.coil_mohm:.1f} mA)",
         "  verdict                           "
         + (
             "below drop-out: cannot hold the valve open"
@@ -359,6 +473,42 @@ def report(
             else "NOT below drop-out: use larger resistors and an isolated low-voltage supply"
         ),
     ]
+    if simmer_emf_mv is not None:
+        low = FfdLoop(
+            emf_mv=simmer_emf_mv,
+            tc_mohm=loop.tc_mohm,
+            coil_mohm=loop.coil_mohm,
+            dropout_mv=loop.dropout_mv,
+        ).series(added_mohm)
+        lines += [
+            "",
+            f"Simmer: EMF {simmer_emf_mv:g} mV with the same {added_mohm:g} mOhm added",
+            f"  coil voltage                      {low.coil_mv:.2f} mV"
+            f" ({low.margin:.1f} x drop-out)",
+            "  verdict (contact closed)          "
+            + (
+                "valve holds on simmer"
+                if low.holds
+                else "valve DROPS OUT on simmer: reduce the added resistance"
+            ),
+        ]
+    if path_mv is not None:
+        kept = current_kept_from_readings(path_mv, loop.emf_mv)
+        lines += [
+            "",
+            f"Your readings: relay path {path_mv:g} mV, open-circuit EMF {loop.emf_mv:g} mV",
+            f"  share of the stock current kept   {100 * kept:.1f} % (1 - V_path / E)",
+            "  verdict                           "
+            + (
+                "fine (>= 85 %)"
+                if kept >= 0.85
+                else (
+                    "acceptable, improve if you can"
+                    if kept >= 0.80
+                    else "REWORK the joints (< 80 %)"
+                )
+            ),
+        ]
     return "\n".join(lines)
 
 
@@ -411,7 +561,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--tap-ohm",
         type=float,
-        default=1000.0,
+        default=DEFAULT_TAP_OHM,
         help="series resistor in EACH lead of a millivolt tap, Ohm (default %(default)s)",
     )
     parser.add_argument(
@@ -419,6 +569,21 @@ def _build_parser() -> argparse.ArgumentParser:
         type=float,
         default=5.0,
         help="supply voltage of the tap electronics, V (default %(default)s)",
+    )
+    parser.add_argument(
+        "--simmer-emf-mv",
+        type=float,
+        default=None,
+        help="also show the series case at this lower (simmer) EMF, mV",
+    )
+    parser.add_argument(
+        "--path-mv",
+        type=float,
+        default=None,
+        help=(
+            "your reading across the relay path (COM to NC/NO, burner lit), mV;"
+            " --emf-mv is then your open-circuit reading (COM to the return during a cut)"
+        ),
     )
     parser.add_argument(
         "--table",
@@ -441,11 +606,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if args.table is not None:
             lang: Language = args.table
-            text = (
-                markdown_table("series", loop, lang)
-                + "\n\n"
-                + markdown_table("parallel", loop, lang)
-            )
+            kinds: tuple[TableKind, ...] = ("series", "readings", "parallel")
+            text = "\n\n".join(markdown_table(kind, loop, lang) for kind in kinds)
         else:
             text = report(
                 loop,
@@ -453,6 +615,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 short_mohm=args.short_mohm,
                 tap_ohm=args.tap_ohm,
                 tap_fault_v=args.tap_fault_v,
+                simmer_emf_mv=args.simmer_emf_mv,
+                path_mv=args.path_mv,
             )
     except ValueError as err:
         parser.error(str(err))

@@ -1,6 +1,7 @@
 """Write the diagrams to disk, or check that the committed SVGs are current.
 
-``python -m hardware.diagrams`` regenerates ``hardware/diagrams/*.svg``.
+``python -m hardware.diagrams`` regenerates ``hardware/diagrams/*.svg``: every
+diagram in English (``name.svg``) and in Simplified Chinese (``name.zh-Hans.svg``).
 ``python -m hardware.diagrams --check`` exits 1 and lists every SVG that
 differs from what :mod:`hardware.diagrams.source` produces (or is missing, or
 is no longer produced by it), and 0 when all match byte for byte.

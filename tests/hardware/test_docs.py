@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 import re
+from typing import Literal
 
 import pytest
 
-from hardware.diagrams.source import DIAGRAMS
+from hardware.diagrams.source import DIAGRAMS, file_name
 from hardware.ffd_loop import FfdLoop, Language, markdown_table, report
 
 from .common import HARDWARE
@@ -50,7 +51,8 @@ def _key_figures() -> list[str]:
     p100 = loop.parallel_short(100)
     r_p = loop.coil_mohm * 100 / (loop.coil_mohm + 100)
     ten_times = FfdLoop(emf_mv=25, tc_mohm=500, coil_mohm=500)
-    tap = loop.tap_fault(5.0, 1000.0)
+    tap = loop.tap_fault(5.0, 10_000.0)
+    r20 = loop.series(20)
     return [
         f"{1000 * loop.baseline_current_a:.1f} mA",  # 312.5 mA
         f"{loop.baseline_coil_mv:.1f} mV",  # 12.5 mV
@@ -66,8 +68,13 @@ def _key_figures() -> list[str]:
         f"{loop.short_needed_mohm():.1f} mΩ",  # 2.7 mΩ
         f"{1000 * ten_times.baseline_current_a:.0f} mA",  # 25 mA
         f"{ten_times.parallel_short(100).coil_mv:.1f} mV",  # 3.6 mV
-        f"{tap.injected_ma:.1f} mA",  # 2.5 mA
-        f"{tap.coil_mv_bound:.1f} mV",  # 0.1 mV
+        f"{tap.injected_ma:.2f} mA",  # 0.25 mA
+        f"{tap.coil_mv_bound:.2f} mV",  # 0.01 mV
+        f"{tap.max_safe_fault_v:.0f} V",  # 750 V
+        f"{loop.tap_fault(5.0, 1000.0).max_safe_fault_v:.0f} V",  # 75 V
+        f"{1000 * loop.dropout_mv / loop.coil_mohm:.1f} mA",  # 37.5 mA drop-out current
+        f"{r20.coil_mv:.2f} mV",  # 10.00 mV at the coil side
+        f"{r20.thermocouple_side_mv:.2f} mV",  # 15.00 mV at COM
     ]
 
 
@@ -83,18 +90,18 @@ def test_report_block_matches_the_calculator(lang: Language) -> None:
         FfdLoop(emf_mv=25, tc_mohm=40, coil_mohm=40, dropout_mv=1.5),
         added_mohm=50,
         short_mohm=100,
-        tap_ohm=1000,
+        tap_ohm=10_000,
         tap_fault_v=5.0,
     )
     assert _block(_read(lang), "report") == f"```text\n{expected}\n```"
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("kind", ["series", "parallel"])
-def test_tables_match_the_calculator(lang: Language, kind: str) -> None:
-    assert kind in ("series", "parallel")
-    table = markdown_table("series" if kind == "series" else "parallel", FfdLoop(), lang)
-    assert _block(_read(lang), kind) == table
+@pytest.mark.parametrize("kind", ["series", "parallel", "readings"])
+def test_tables_match_the_calculator(
+    lang: Language, kind: Literal["series", "parallel", "readings"]
+) -> None:
+    assert _block(_read(lang), kind) == markdown_table(kind, FfdLoop(), lang)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -137,15 +144,25 @@ def test_names_the_integration_options(lang: Language) -> None:
         assert token in text, token
 
 
+def _embedded(lang: Language) -> list[str]:
+    return re.findall(r"!\[[^\]]*\]\(diagrams/([^)]+\.svg)\)", _read(lang))
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_embeds_every_diagram(lang: Language) -> None:
-    embedded = re.findall(r"!\[[^\]]*\]\(diagrams/([a-z_]+)\.svg\)", _read(lang))
-    assert sorted(embedded) == sorted(DIAGRAMS)
+def test_embeds_every_diagram_once_in_its_own_language(lang: Language) -> None:
+    # The English guide shows name.svg, the Chinese guide name.zh-Hans.svg: every one, once.
+    assert sorted(_embedded(lang)) == sorted(file_name(name, lang) for name in DIAGRAMS)
+    for target in _embedded(lang):
+        assert (HARDWARE / "diagrams" / target).is_file(), target
 
 
 def test_both_languages_embed_diagrams_in_the_same_order() -> None:
-    order = [re.findall(r"\(diagrams/([a-z_]+)\.svg\)", _read(lang)) for lang in LANGS]
+    order = [[name.split(".")[0] for name in _embedded(lang)] for lang in LANGS]
     assert order[0] == order[1]
+
+
+def test_the_chinese_guide_needs_no_legend_of_english_labels() -> None:
+    assert "<!-- legend -->" not in _read("zh-Hans")
 
 
 def _slug(heading: str) -> str:
@@ -175,11 +192,166 @@ def test_relative_links_resolve(name: str) -> None:
 def test_translations_have_the_same_structure(en: str, zh: str) -> None:
     en_text = (HARDWARE / en).read_text(encoding="utf-8")
     zh_text = (HARDWARE / zh).read_text(encoding="utf-8")
-    # The Chinese README alone carries a legend translating the diagrams' English labels.
-    zh_text = re.sub(r"<!-- legend -->.*?<!-- /legend -->", "", zh_text, flags=re.DOTALL)
 
     def count(pattern: str, text: str) -> int:
         return len(re.findall(pattern, text, re.MULTILINE))
 
-    for pattern in (r"^## ", r"^- \[ \]", "☐", r"<!-- ffd_loop:", r"^\|---"):
+    # Same sections, subsections, steps, bullets, checkboxes, tables, blocks and pictures.
+    for pattern in (
+        r"^## ",
+        r"^### ",
+        r"^\d+\. ",
+        r"^ *- ",
+        r"^- \[ \]",
+        "☐",
+        r"<!-- ffd_loop:",
+        r"^\|---",
+        r"^\|",
+        r"^!\[",
+        r"^> - ",
+    ):
         assert count(pattern, en_text) == count(pattern, zh_text), (en, pattern)
+
+
+#: Calques the 2026-12 review listed, and what replaced them.
+CALQUES = ("规划值", "静止", "阻吓", "释放水平")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in HARDWARE.glob("*.zh-Hans.md")))
+def test_chinese_pages_avoid_the_reviewed_calques(name: str) -> None:
+    text = (HARDWARE / name).read_text(encoding="utf-8")
+    found = [word for word in CALQUES if word in text]
+    assert not found, f"{name}: {found}"
+
+
+def test_chinese_diagrams_avoid_the_reviewed_calques() -> None:
+    for svg in (HARDWARE / "diagrams").glob("*.zh-Hans.svg"):
+        text = svg.read_text(encoding="utf-8")
+        assert not [word for word in CALQUES if word in text], svg.name
+
+
+KNOB_RULE: dict[Language, tuple[str, str]] = {
+    # (guide, checklist): the rule after a remote cut, in bold in both.
+    "en": (
+        "**After any remote cut or child lock, turn the burner's knob to OFF.**",
+        "turn the knob to off",
+    ),
+    "zh-Hans": ("关火后请把旋钮拧到关闭位置", "关火后请把旋钮拧到关闭位置"),
+}
+CHECKLISTS: dict[Language, Path] = {
+    "en": HARDWARE / "commissioning-checklist.md",
+    "zh-Hans": HARDWARE / "commissioning-checklist.zh-Hans.md",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_knob_rule_is_in_the_guide_and_the_handover(lang: Language) -> None:
+    guide, checklist = KNOB_RULE[lang]
+    text = _read(lang)
+    assert text.count(guide) >= 3, "top box, limits and everyday use"
+    handover = CHECKLISTS[lang].read_text(encoding="utf-8").split("\n## D.")[1]
+    assert checklist in handover
+    assert (
+        f"**{'after a remote cut or child lock, ' if lang == 'en' else '远程关火或童锁之后，'}"
+        in handover
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "tokens"),
+    [
+        (
+            "en",
+            (
+                "SELV",
+                "reinforced insulation",
+                "500 V DC",
+                "L and N joined together",
+                "≤ 60 s",
+                "≤ 10 s",
+                "while the other burner burns on",
+                "never in the cabinet with the cylinder",
+                "not high under the wall cabinets",
+                "It is not",
+                "restore_mode: ALWAYS_ON",
+                "restore_mode: ALWAYS_OFF",
+                "1PM or 1L",
+                "Plugs are never",
+                "shared COM",
+                "leave it as built",
+                "1 − V_path / E",
+                "Tie the ADC's GND to the IN− pin",
+                "swap IN+ and IN−",
+                "750 V",
+                "thermal",
+                "2016/426",
+                "Gas Safety (Installation and Use) Regulations 1998",
+                "燃气燃烧器具安装维修管理规定",
+                "no longer the certified product",
+                "automatic firmware updates off",
+                "soapy water",
+                "No relay has been verified by measurement",
+                "interposing relay",
+                "ferrules",
+                "M8×1",
+                "Never cut the original lead",
+                "HT",
+            ),
+        ),
+        (
+            "zh-Hans",
+            (
+                "SELV",
+                "加强绝缘",
+                "500 V 直流",
+                "L 与 N 短接",
+                "≤ 60 秒",
+                "≤ 10 秒",
+                "另一个灶眼开大火燃烧时",
+                "绝不能装在放气瓶的橱柜里",
+                "不要装在吊柜下方的高处",
+                "并不会",
+                "restore_mode: ALWAYS_ON",
+                "restore_mode: ALWAYS_OFF",
+                "不是 1PM 或 1L",
+                "智能插座永远不适用",
+                "共用 COM",
+                "保持原样",
+                "1 − V_path / E",
+                "把 ADC 的 GND 接到 IN− 引脚",
+                "对调 IN+ 与 IN−",
+                "750 V",
+                "热电势",
+                "2016/426",
+                "Gas Safety (Installation and Use)",
+                "燃气燃烧器具安装维修管理规定",
+                "不再是通过认证的产品",
+                "关闭固件自动更新",
+                "肥皂水",
+                "本项目目前还没有实测验证过任何继电器",
+                "中间继电器",
+                "管形预绝缘端子",
+                "M8×1",
+                "不要剪断原装引线",
+                "高压",
+                "常闭（NC）",
+                "常开（NO）",
+            ),
+        ),
+    ],
+)
+def test_the_review_items_are_in_the_guide(lang: Language, tokens: tuple[str, ...]) -> None:
+    text = _read(lang)
+    missing = [token for token in tokens if token not in text]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_series_no_is_not_described_as_locked_by_an_automation_outage(lang: Language) -> None:
+    text = _read(lang)
+    for wrong in (
+        "where the hob must not be usable while the home automation is off",
+        "Wi-Fi or HA down: COM–NO open",
+        "家庭自动化系统关闭时灶具也不应能用",
+    ):
+        assert wrong not in text

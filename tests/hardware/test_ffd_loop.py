@@ -9,14 +9,19 @@ import sys
 import pytest
 
 from hardware.ffd_loop import (
+    DEFAULT_TAP_OHM,
     PARALLEL_TABLE_SHORTS_MOHM,
+    READINGS_TABLE_ADDED_MOHM,
     SERIES_TABLE_ADDED_MOHM,
     VERDICTS,
     FfdLoop,
     Language,
+    current_kept_from_readings,
     main,
     markdown_table,
     parallel_row,
+    readings_row,
+    report,
     series_row,
 )
 
@@ -159,13 +164,17 @@ def test_cli_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert "10.42 mV (6.9 x drop-out)" in out
     assert "STAYS OPEN" in out
     assert "< 2.73 mOhm" in out
-    assert "<= 0.1000 mV" in out
+    # The default tap has 10 kΩ in each lead.
+    assert "5 V through 10000 Ohm in each lead" in out
+    assert "<= 0.0100 mV" in out
+    assert "harmless only below               750 V (drop-out current 37.5 mA)" in out
 
 
 def test_cli_table(capsys: pytest.CaptureFixture[str], loop: FfdLoop) -> None:
     assert main(["--table", "zh-Hans"]) == 0
     out = capsys.readouterr().out
     assert markdown_table("series", loop, "zh-Hans") in out
+    assert markdown_table("readings", loop, "zh-Hans") in out
     assert markdown_table("parallel", loop, "zh-Hans") in out
 
 
@@ -191,3 +200,104 @@ def test_runs_as_a_module() -> None:
     assert done.returncode == 0, done.stderr
     assert "61.5 % of stock" in done.stdout
     assert "10.42 mV" in done.stdout
+
+
+def test_meter_readings_at_the_three_nodes(loop: FfdLoop) -> None:
+    """W2: only the coil side falls as resistance is added; COM (thermocouple side) rises."""
+    stock = loop.series(0)
+    for added in (10, 20, 100):
+        r = loop.series(added)
+        assert r.coil_mv < stock.coil_mv
+        assert r.thermocouple_side_mv > stock.thermocouple_side_mv
+        assert r.path_mv == pytest.approx(r.current_a * added)
+        # The coil-side ratio is the share of current kept; the COM-side ratio is not.
+        assert r.coil_mv / stock.coil_mv == pytest.approx(r.fraction_of_baseline)
+    r20 = loop.series(20)
+    assert r20.coil_mv == pytest.approx(10.0)
+    assert r20.thermocouple_side_mv == pytest.approx(15.0)
+    assert r20.thermocouple_side_mv / stock.thermocouple_side_mv == pytest.approx(1.2)
+
+
+@pytest.mark.parametrize("added", [0, 5, 15, 20, 50, 100, 500])
+def test_share_kept_is_one_minus_path_over_emf(loop: FfdLoop, added: float) -> None:
+    r = loop.series(added)
+    assert current_kept_from_readings(r.path_mv, loop.emf_mv) == pytest.approx(
+        r.fraction_of_baseline
+    )
+
+
+def test_share_kept_ignores_the_unknown_resistances() -> None:
+    # Whatever R_tc and R_coil are, 1 - V_path / E is the share kept.
+    for tc, coil in ((20, 60), (40, 40), (300, 700)):
+        other = FfdLoop(emf_mv=28, tc_mohm=tc, coil_mohm=coil)
+        r = other.series(15)
+        assert current_kept_from_readings(r.path_mv, 28) == pytest.approx(r.fraction_of_baseline)
+
+
+def test_share_kept_rejects_impossible_readings() -> None:
+    with pytest.raises(ValueError, match="smaller than"):
+        current_kept_from_readings(30, 25)
+    with pytest.raises(ValueError, match="must be >= 0"):
+        current_kept_from_readings(-1, 25)
+    with pytest.raises(ValueError):
+        current_kept_from_readings(1, math.nan)
+
+
+def test_the_85_and_80_percent_rules_are_15_and_20_percent_of_the_emf(loop: FfdLoop) -> None:
+    r15 = loop.series(15)
+    assert r15.path_mv / loop.emf_mv < 0.16
+    assert loop.series(20).path_mv / loop.emf_mv == pytest.approx(0.2)
+
+
+def test_tap_fault_bound_voltage(loop: FfdLoop) -> None:
+    # Drop-out current 1.5 mV / 40 mΩ = 37.5 mA; bound = 2 * R_tap * 37.5 mA.
+    assert loop.tap_fault(5, 1000).max_safe_fault_v == pytest.approx(75)
+    assert loop.tap_fault(5, 10_000).max_safe_fault_v == pytest.approx(750)
+    assert DEFAULT_TAP_OHM == 10_000
+    assert not loop.tap_fault(230, 1000).safe
+    assert loop.tap_fault(230, 10_000).safe
+    assert not loop.tap_fault(760, 10_000).safe
+
+
+def test_report_words_a_dropout_as_below_not_negative_above() -> None:
+    text = report(FfdLoop(), added_mohm=600, short_mohm=100, tap_ohm=10_000, tap_fault_v=5)
+    assert "below drop-out)" in text
+    assert "mV above it" not in text
+    assert "-0." not in text
+    assert "valve DROPS OUT" in text
+
+
+def test_report_simmer_and_readings() -> None:
+    text = report(
+        FfdLoop(emf_mv=26),
+        added_mohm=15,
+        short_mohm=100,
+        tap_ohm=10_000,
+        tap_fault_v=5,
+        simmer_emf_mv=12,
+        path_mv=3.1,
+    )
+    assert "Simmer: EMF 12 mV with the same 15 mOhm added" in text
+    assert "valve holds on simmer" in text
+    assert "share of the stock current kept   88.1 %" in text
+    assert "fine (>= 85 %)" in text
+    rework = report(
+        FfdLoop(emf_mv=26), added_mohm=15, short_mohm=100, tap_ohm=1e4, tap_fault_v=5, path_mv=6
+    )
+    assert "REWORK" in rework
+
+
+def test_cli_path_and_simmer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--emf-mv", "26", "--path-mv", "3.1", "--simmer-emf-mv", "12"]) == 0
+    out = capsys.readouterr().out
+    assert "88.1 %" in out
+    assert "Simmer" in out
+    with pytest.raises(SystemExit) as exc:
+        main(["--emf-mv", "26", "--path-mv", "30"])
+    assert exc.value.code == 2
+
+
+def test_readings_rows(loop: FfdLoop) -> None:
+    assert readings_row(loop, 20) == ("20", "80.0 %", "10.00", "15.00", "5.00", "20.0 %")
+    table = markdown_table("readings", loop, "en")
+    assert len(table.splitlines()) == 2 + len(READINGS_TABLE_ADDED_MOHM)

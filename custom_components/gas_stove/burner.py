@@ -560,6 +560,10 @@ class Burner:
             self._release_due = False
         if self._held and not cut:
             self._hold_departed()
+        elif not cut and self._pulse_until is not None and self._pulse_confirmed:
+            # At rest in the middle of a confirmed pulse: a late copy of a
+            # rest write of ours, or someone else. The pulse is not over.
+            self._schedule_reconcile()
         elif self._release_due and cut:
             self._schedule_reconcile()
         self._notify()
@@ -617,7 +621,13 @@ class Burner:
 
     @callback
     def _preempt_rest_write(self) -> None:
-        """A cut goes first: a write toward rest under way is called off."""
+        """A cut goes first: a write toward rest under way is called off.
+
+        A copy of it that the device had already accepted may still land
+        (firmware that completes writes later, MIoT code 1); such firmware
+        completes them in order, so the cut, sent later, lands last, and a
+        rest seen during the pulse is cut again (`_relay_changed`).
+        """
         if self._rest_write is not None and not self._rest_write.done():
             self._rest_write.cancel()
 
@@ -651,6 +661,10 @@ class Burner:
             if self._held:
                 if self.relay_cut is False:
                     _LOGGER.warning("%s: relay left the hold; cutting again", self.settings.name)
+                    await self.relay.async_set(self.cut_value)
+            elif self._pulse_until is not None and self._pulse_confirmed:
+                if self.relay_cut is False:
+                    _LOGGER.warning("%s: relay left the cut during the pulse", self.settings.name)
                     await self.relay.async_set(self.cut_value)
             elif (
                 (self._release_due or release)

@@ -302,3 +302,19 @@ async def test_a_shut_off_calls_off_a_persons_gas_on_in_flight(
     assert "did not confirm" in str(called_off.value)
     with pytest.raises(HomeAssistantError):
         await cutting  # never confirmed (no reply ever came)
+
+
+async def test_a_relay_at_rest_during_the_pulse_is_cut_again(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
+    """A late copy of a rest write, or someone's app, must not shorten the pulse."""
+    entry = stove_entry(kitchen, pulse=3.0)
+    await setup_stove(hass, entry)
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    burner = entry.runtime_data.burners["left"]
+    assert burner.pulse_until is not None
+    kitchen.relay.set_channel(1, False)  # at rest, 1 s into a 3 s pulse
+    await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
+    await wait_for(lambda: kitchen.relay.channel_state(1) is True, timeout=2)
+    assert burner.pulse_until is not None  # still the same pulse
+    await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=5)  # then rest

@@ -193,6 +193,7 @@ async def test_a_failed_disk_write_raises_a_problem(hass: HomeAssistant, kitchen
         assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
         # Assist names it too, in both languages.
         assert await async_setup_component(hass, "intent", {})
+        await hass.async_block_till_done()  # intent platforms load in a task
         for language, words in (
             ("en", "safety state cannot be saved"),
             ("zh-Hans", "安全状态无法保存"),

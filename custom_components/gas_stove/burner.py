@@ -116,6 +116,7 @@ class Burner:
         self._write_lock = asyncio.Lock()
         self._cutting: asyncio.Task[None] | None = None
         self._reconciling: asyncio.Task[None] | None = None
+        self._reconcile_again = False
         self._rest_write: asyncio.Future[None] | None = None
         self._retry_step = 0
         self._stopped = False
@@ -636,18 +637,26 @@ class Burner:
         if self._stopped:
             return
         if self._reconciling is not None and not self._reconciling.done():
+            # Asked while one runs (a pulse ending during a re-cut): that one
+            # decided on an older state, so it looks once more when done.
+            self._reconcile_again = True
             return
         self._reconciling = self.hass.async_create_background_task(
             self._async_reconcile(), f"gas_stove reconcile {self.burner_id}"
         )
 
     async def _async_reconcile(self) -> None:
-        try:
-            await self._async_reconcile_once()
-        except RelayError as err:
-            self.last_error = err
-            _LOGGER.warning("%s: relay not where it belongs yet: %s", self.settings.name, err)
-            self._schedule_retry()
+        while True:
+            self._reconcile_again = False
+            try:
+                await self._async_reconcile_once()
+            except RelayError as err:
+                self.last_error = err
+                _LOGGER.warning("%s: relay not where it belongs yet: %s", self.settings.name, err)
+                self._schedule_retry()
+                break
+            if not self._reconcile_again or self._stopped:
+                break
         self._notify()
 
     async def _async_reconcile_once(self, *, release: bool = False) -> None:

@@ -702,6 +702,23 @@ LONG = pytest.mark.timeout(0 if SOAK else 900)
         ("advance", 0.3),
     ]
 )
+# Found by the soak: a pulse resumed after a crash, the relay rebooting to rest
+# during it; the pulse ended while the cut was being written again, and that
+# request to return to rest was dropped (the burner stayed cut).
+@example(
+    steps=[
+        ("button", "left"),
+        ("delay", 0.05),
+        ("online",),
+        ("crash", 1, True),
+        ("advance", 0.3),
+        ("button", "left"),
+        ("drop_request",),
+        ("reboot",),
+        ("reboot",),
+        ("advance", 1.0),
+    ]
+)
 # Found by the soak: a crash as the timer expires; the start completes the cut
 # that was pending, which ends the timer.
 @example(steps=[("timer", "right", 30), ("crash", 3, True), ("advance", 1900.0)])

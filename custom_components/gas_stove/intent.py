@@ -252,6 +252,10 @@ class ShutOffIntent(_StoveIntent):
         parts = [speech("shut_off", burners=speech.names(done))] if done else []
         if failed:
             parts.append(speech("shut_off_failed", burners=speech.names(failed)))
+        # A cut closes the flame-failure valve, not the tap: pushing the knob
+        # would let gas through again.
+        parts.append(speech("turn_knob_off"))
+        if failed:
             response.async_set_error(
                 intent.IntentResponseErrorCode.FAILED_TO_HANDLE, speech.sentences(parts)
             )

@@ -27,6 +27,7 @@ RESPONSES: Final[dict[str, dict[str, str]]] = {
         "unknown_stove": "I can't find the {name} stove.",
         "unknown_burner": "I can't find the {name} burner.",
         "shut_off": "Turned off {burners}.",
+        "turn_knob_off": "Turn the knob to off.",
         "shut_off_failed": (
             "Could not turn off {burners}: the relay did not answer. "
             "The stove's own flame protection still works; check the stove."
@@ -70,6 +71,7 @@ RESPONSES: Final[dict[str, dict[str, str]]] = {
         "unknown_stove": "找不到{name}燃气灶。",
         "unknown_burner": "找不到{name}灶。",
         "shut_off": "已关闭{burners}。",
+        "turn_knob_off": "关火后请把旋钮拧到关闭位置。",
         "shut_off_failed": (
             "无法关闭{burners}：继电器没有响应。灶具自身的熄火保护不受影响，请查看灶台。"
         ),

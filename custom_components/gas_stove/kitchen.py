@@ -78,13 +78,14 @@ _TEXT = {
         "**{sensor}** reported an emergency. Every burner of {stove} was cut and is held "
         "(child lock). {hood}Check the kitchen. The burners stay locked until a person unlocks "
         "each burner's Child lock; turning the gas on does not release them, and nothing "
-        "releases them automatically.",
+        "releases them automatically. Turn the knobs to off.",
         "The range hood was turned on at full speed. ",
     ),
     "zh-Hans": (
         "紧急关火：{stove}",
         "**{sensor}** 报告了紧急情况。{stove}的所有灶眼都已切断并保持（童锁）。{hood}请检查"
-        "厨房。在有人解锁各灶眼的童锁之前，灶眼会一直锁住；打开燃气不会解除，也不会自动解除。",
+        "厨房。在有人解锁各灶眼的童锁之前，灶眼会一直锁住；打开燃气不会解除，也不会自动解除。"
+        "关火后请把旋钮拧到关闭位置。",
         "烟机已以最高风速打开。",
     ),
 }

@@ -118,7 +118,10 @@ async def test_english_sentences(hass: HomeAssistant, kitchen: Kitchen, tmp_path
     # A 2 s pulse: the status asked right after a shut-off sees the cut.
     await setup_stove(hass, stove_entry(kitchen, pulse=2))
 
-    assert await _say(hass, "turn off the left burner") == "Turned off Left burner."
+    assert (
+        await _say(hass, "turn off the left burner")
+        == "Turned off Left burner. Turn the knob to off."
+    )
     assert kitchen.relay.channel_state(1) is True
     assert state_of(hass, LEFT_LAST) == "voice"
     assert await _say(hass, "what's the stove status") == (
@@ -182,7 +185,10 @@ async def test_english_sentences(hass: HomeAssistant, kitchen: Kitchen, tmp_path
     )
     assert response.speech["plain"]["speech"] == "No timer is running for Left burner."
 
-    assert await _say(hass, "turn the stove off") == "Turned off Left burner and Right burner."
+    assert (
+        await _say(hass, "turn the stove off")
+        == "Turned off Left burner and Right burner. Turn the knob to off."
+    )
     assert state_of(hass, LEFT_LAST) == state_of(hass, RIGHT_LAST) == "voice"
     assert kitchen.relay.channel_state(1) is kitchen.relay.channel_state(2) is True
 
@@ -197,7 +203,7 @@ async def test_chinese_sentences(
     left_timer = _entity_id(hass, entry, "left", "shut_off_timer")
     right_timer = _entity_id(hass, entry, "right", "shut_off_timer")
 
-    assert await _say(hass, "关闭左灶", "zh-Hans") == "已关闭左灶。"
+    assert await _say(hass, "关闭左灶", "zh-Hans") == "已关闭左灶。关火后请把旋钮拧到关闭位置。"
     assert state_of(hass, _entity_id(hass, entry, "left", "last_shut_off")) == "voice"
     assert kitchen.relay.channel_state(1) is True
     await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=5)
@@ -227,7 +233,7 @@ async def test_chinese_sentences(
     assert state_of(hass, left_timer) == state_of(hass, right_timer) == "0"
     assert await _say(hass, "左灶开着吗", "zh-Hans") == "左灶：正常。"
 
-    assert await _say(hass, "关火", "zh-Hans") == "已关闭左灶和右灶。"
+    assert await _say(hass, "关火", "zh-Hans") == "已关闭左灶和右灶。关火后请把旋钮拧到关闭位置。"
     assert state_of(hass, _entity_id(hass, entry, "right", "last_shut_off")) == "voice"
     assert kitchen.relay.channel_state(1) is kitchen.relay.channel_state(2) is True
 
@@ -253,7 +259,10 @@ async def test_timer_for_the_lit_burners(
         "Left burner: lit, turns off in 10 minutes. Right burner: out."
     )
     assert await _say(hass, "燃气灶半小时后关火", "zh-Hans") == "Left burner将在30分钟后关火。"
-    assert await _say(hass, "turn off the left burner") == "Turned off Left burner."
+    assert (
+        await _say(hass, "turn off the left burner")
+        == "Turned off Left burner. Turn the knob to off."
+    )
     await wait_for(lambda: state_of(hass, LEFT_FLAME) == STATE_OFF, timeout=5)
     # The confirmed cut ended the timer.
     await wait_for(lambda: state_of(hass, LEFT_TIMER) == "0")
@@ -287,7 +296,7 @@ async def test_several_stoves(
 
     # Burners are spoken of with their stove's name; a stove is picked by name.
     assert await _say(hass, "turn off the garage stove") == (
-        "Turned off Garage stove Left burner and Garage stove Right burner."
+        "Turned off Garage stove Left burner and Garage stove Right burner. Turn the knob to off."
     )
     assert garage_kitchen.relay.channel_state(1) is garage_kitchen.relay.channel_state(2) is True
     assert state_of(hass, LEFT_LAST) != "voice"
@@ -352,10 +361,12 @@ async def test_what_cannot_be_done_is_said(
     assert english.speech["plain"]["speech"] == (
         "Could not turn off Left burner: the relay did not answer. "
         "The stove's own flame protection still works; check the stove."
+        " Turn the knob to off."
     )
     assert chinese.speech["plain"]["speech"] == (
         "无法关闭Left burner和Right burner：继电器没有响应。"
         "灶具自身的熄火保护不受影响，请查看灶台。"
+        "关火后请把旋钮拧到关闭位置。"
     )
     # Three polls in a row find the relay gone.
     # (Writes retrying the return to rest share the relay lock with polls.)

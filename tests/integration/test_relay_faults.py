@@ -19,6 +19,23 @@ from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, wait_for
 from tests.integration.common import LEFT_GAS, LEFT_LOCK, LEFT_PROBLEM, setup_stove, stove_entry
 
 
+async def _left_cut_starts_within(
+    hass: HomeAssistant, kitchen: Kitchen, seconds: float
+) -> asyncio.Task[None]:
+    """Ask for the left burner's Gas off; the relay must be cut within `seconds`.
+
+    Returns the action, still running (its confirmation may be what is lost).
+    """
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    cutting = asyncio.create_task(
+        hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
+    )
+    await wait_for(lambda: kitchen.relay.channel_state(1) is True, timeout=3)
+    assert loop.time() - started < seconds
+    return cutting
+
+
 def _poll(hass: HomeAssistant) -> None:
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
 
@@ -243,13 +260,7 @@ async def test_a_shut_off_does_not_wait_behind_a_return_to_rest_being_retried(
     kitchen.relay.faults.drop_replies = 1.0
     # The pulse ends; the rest write lands but is never confirmed.
     await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=3)
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    cutting = asyncio.create_task(
-        hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
-    )
-    await wait_for(lambda: kitchen.relay.channel_state(1) is True, timeout=3)
-    assert loop.time() - started < 0.3
+    cutting = await _left_cut_starts_within(hass, kitchen, 0.3)
     # Unconfirmed (no reply ever came): reported, as every unconfirmed cut is.
     with pytest.raises(HomeAssistantError):
         await cutting
@@ -270,13 +281,7 @@ async def test_a_second_burners_write_or_a_poll_in_flight_does_not_hold_up_a_cut
     )
     poll = asyncio.create_task(coordinator.async_refresh())
     await wait_for(lambda: kitchen.relay.channel_state(2) is True, timeout=2)
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    left = asyncio.create_task(
-        hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
-    )
-    await wait_for(lambda: kitchen.relay.channel_state(1) is True, timeout=2)
-    assert loop.time() - started < 0.1
+    left = await _left_cut_starts_within(hass, kitchen, 0.1)
     await asyncio.gather(right, poll, left)
 
 
@@ -290,13 +295,7 @@ async def test_a_shut_off_calls_off_a_persons_gas_on_in_flight(
         hass.services.async_call("switch", "turn_on", {"entity_id": LEFT_GAS}, blocking=True)
     )
     await asyncio.sleep(0.1)  # the rest write is being repeated
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    cutting = asyncio.create_task(
-        hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
-    )
-    await wait_for(lambda: kitchen.relay.channel_state(1) is True, timeout=3)
-    assert loop.time() - started < 0.3
+    cutting = await _left_cut_starts_within(hass, kitchen, 0.3)
     with pytest.raises(HomeAssistantError) as called_off:
         await gas_on  # called off: the shut-off came first
     assert "did not confirm" in str(called_off.value)

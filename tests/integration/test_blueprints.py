@@ -195,48 +195,49 @@ async def _notify(hass: HomeAssistant, **inputs: Any) -> None:
         (
             "shut_off",
             {"reason": "timer", "verified": True, "seconds": 1.2},
-            "Left burner was turned off by its timer.",
+            "Left burner was turned off by its timer. Turn the knob to off.",
             False,
         ),
         (
             "shut_off",
             {"reason": "max_runtime", "verified": True, "seconds": 40.0, "late": True},
             "Left burner was turned off after the maximum burn time. "
-            "The flame went out only after a delay.",
+            "The flame went out only after a delay. Turn the knob to off.",
             False,
         ),
         (
             "shut_off",
             {"reason": "unattended", "verified": False, "seconds": 0.4},
-            "Left burner was turned off because nobody was in the kitchen.",
+            "Left burner was turned off because nobody was in the kitchen. Turn the knob to off.",
             False,
         ),
         (
             "shut_off",
             {"reason": "emergency", "verified": True, "trigger": "binary_sensor.kitchen_smoke"},
             "Left burner was cut because Kitchen smoke detector went off. "
-            "It stays locked until a person unlocks its Child lock.",
+            "It stays locked until a person unlocks its Child lock. Turn the knob to off.",
             False,
         ),
         (
             "shutoff_failed",
             {"reason": "timer", "flame": "on", "seconds": 15.0},
             "Left burner is still lit after it was turned off by its timer. "
-            "Is a knob held in? Check the stove. Turn off the stove?",
+            "Is a knob held in? Check the stove. Turn the knob to off. Turn off the stove?",
             True,
         ),
         (
             "shutoff_failed",
             {"reason": "voice", "flame": "unknown", "seconds": 15.0},
             "Left burner was turned off by a voice command, but its flame cannot be read. "
-            "Check the stove. Turn off the stove?",
+            "Check the stove. Turn the knob to off. Turn off the stove?",
             True,
         ),
         (
             "shutoff_failed",
             {"reason": "service", "relay": "not_confirmed", "seconds": 6.1},
             "Left burner could not be turned off by an automation or script: its relay did "
-            "not confirm the cut. It may still be lit. Check the stove. Turn off the stove?",
+            "not confirm the cut. It may still be lit. Check the stove. Turn the knob to off. "
+            "Turn off the stove?",
             True,
         ),
         (
@@ -333,8 +334,8 @@ async def test_notify_filters(
         _fire(hass, RIGHT_EVENTS, "shut_off", reason="timer", verified=True, burner="Right burner")
         await hass.async_block_till_done()
     assert [call.data["message"] for call in phone] == [
-        "Right burner was turned off by its timer.",
-        "Right burner was turned off by its timer.",
+        "Right burner was turned off by its timer. Turn the knob to off.",
+        "Right burner was turned off by its timer. Turn the knob to off.",
     ]
     # An attribute-only change (a renamed entity) is not an event.
     state = hass.states.get(RIGHT_EVENTS)
@@ -424,7 +425,7 @@ async def test_emergency_is_reported_once_per_stove(
     await _notify(hass, tts_entity="tts.piper", media_players=["media_player.kitchen"])
     message = (
         "Every burner of Test stove was cut because Kitchen smoke went off. "
-        "The burners stay locked until a person unlocks their Child locks."
+        "The burners stay locked until a person unlocks their Child locks. Turn the knob to off."
     )
     emergency = {"reason": "emergency", "trigger": "binary_sensor.kitchen_smoke"}
 
@@ -454,7 +455,11 @@ async def test_tapping_turn_off_shuts_only_the_burner_off(
     await _notify(hass, turn_off_scope="burner")
     _fire(hass, LEFT_EVENTS, "shutoff_failed", reason="timer", flame="on")
     await hass.async_block_till_done()
-    assert phone[0].data["message"].endswith("Check the stove. Turn off Left burner?")
+    assert (
+        phone[0]
+        .data["message"]
+        .endswith("Check the stove. Turn the knob to off. Turn off Left burner?")
+    )
 
     hass.bus.async_fire(
         "mobile_app_notification_action", {"action": f"GAS_STOVE_SHUT_OFF_{LEFT_EVENTS}"}
@@ -463,6 +468,50 @@ async def test_tapping_turn_off_shuts_only_the_burner_off(
     assert len(shut_off_calls) == 1
     assert cv.ensure_list(shut_off_calls[0].data["entity_id"]) == [LEFT_EVENTS]
     assert "device_id" not in shut_off_calls[0].data
+
+
+@pytest.mark.parametrize(
+    ("event_type", "attributes", "message"),
+    [
+        (
+            "shut_off",
+            {"reason": "timer", "verified": True, "seconds": 1.2},
+            "左灶已由它的定时器关闭。关火后请把旋钮拧到关闭位置。",
+        ),
+        (
+            "shut_off",
+            {"reason": "emergency", "verified": True, "trigger": "binary_sensor.kitchen_smoke"},
+            "厨房烟雾报警，左灶已切断。在有人解锁它的童锁之前，它保持锁定。"
+            "关火后请把旋钮拧到关闭位置。",
+        ),
+        (
+            "shutoff_failed",
+            {"reason": "voice", "flame": "on", "seconds": 50.0},
+            "左灶由语音命令关闭后仍在燃烧。是否有旋钮被按住？请检查灶具。"
+            "关火后请把旋钮拧到关闭位置。要关闭左灶吗？",
+        ),
+        (
+            "unattended_warning",
+            {"minutes_unattended": 10, "shut_off_in_seconds": 45},
+            "左灶正在燃烧，厨房里已有 10 分钟没有人。它将在 45 秒后关闭。要关闭左灶吗？",
+        ),
+    ],
+)
+async def test_notify_messages_in_chinese(
+    hass: HomeAssistant,
+    phone: list[ServiceCall],
+    event_type: str,
+    attributes: dict[str, Any],
+    message: str,
+) -> None:
+    hass.states.async_set("binary_sensor.kitchen_smoke", "on", {"friendly_name": "厨房烟雾"})
+    hass.states.async_set(LEFT_EVENTS, "unknown", {"event_types": EVENT_TYPES})
+    await _notify(hass, language="zh-Hans", turn_off_scope="burner")
+    _fire(hass, LEFT_EVENTS, event_type, burner="左灶", **attributes)
+    await hass.async_block_till_done()
+    assert phone[0].data["message"] == message
+    for action in phone[0].data["data"].get("actions", []):
+        assert action["title"] == "关火"
 
 
 async def test_no_question_when_asking_is_off(

@@ -9,7 +9,7 @@ import contextlib
 import signal
 import sys
 
-from .burner import BurnerParams
+from .burner import BurnerParams, cool_tau_for
 from .demo import DEFAULT_BURNERS, DemoConfig, parse_burners, run_demo
 from .net import parse_host_port, require_loopback
 
@@ -98,7 +98,11 @@ def config_from_args(args: argparse.Namespace) -> DemoConfig:
         web_host=None if args.no_web else web_host,
         web_port=web_port,
         seed=args.seed,
-        params=BurnerParams(hold_time=args.hold_time, natural_flameout_delay=args.flameout_delay),
+        params=BurnerParams(
+            hold_time=args.hold_time,
+            natural_flameout_delay=args.flameout_delay,
+            cool_tau=cool_tau_for(args.flameout_delay),
+        ),
     )
 
 

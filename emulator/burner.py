@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import asdict, dataclass, replace
+import math
 import random
 from typing import Any, Literal
 
@@ -32,17 +33,34 @@ WIRINGS: tuple[Wiring, ...] = ("series_nc", "series_no")
 MAX_EVENTS = 200
 
 
+# Hot and loaded by the valve coil a thermocouple gives 10-15 mV; the magnet
+# lets go below about 1-2 mV (shared/docs/domain.md).
+LOADED_MV = 12.0
+DROPOUT_MV = 1.5
+TYPICAL_NATURAL_FLAMEOUT = 15.0  # s; typically 10-20 s, at most 60 s (GB 16410)
+
+
+def cool_tau_for(natural_flameout_delay: float) -> float:
+    """The cooling time constant of a stove whose valve closes that long after a blow-out.
+
+    The valve closes when the cooling couple's loaded voltage falls to the
+    drop-out level: LOADED_MV * exp(-t / tau) = DROPOUT_MV.
+    """
+    return natural_flameout_delay / math.log(LOADED_MV / DROPOUT_MV)
+
+
 @dataclass(frozen=True, slots=True)
 class BurnerParams:
     """Timing and electrical figures; tests shrink the times."""
 
     hold_time: float = 3.0  # s of hot thermocouple before the magnet holds
     dropout_delay: float = 0.2  # s from loop open to valve shut
-    natural_flameout_delay: float = 15.0  # s from flame loss to valve shut
+    natural_flameout_delay: float = TYPICAL_NATURAL_FLAMEOUT  # s from flame loss to valve shut
     heat_tau: float = 1.0  # s, thermocouple warm-up time constant
-    cool_tau: float = 1.5  # s, cool-down time constant
+    # s, cool-down time constant, consistent with natural_flameout_delay (7.2 s)
+    cool_tau: float = cool_tau_for(TYPICAL_NATURAL_FLAMEOUT)
     open_circuit_mv: float = 28.0  # hot, loop open (no coil load)
-    loaded_mv: float = 12.0  # hot, loop closed through the valve coil
+    loaded_mv: float = LOADED_MV  # hot, loop closed through the valve coil
     noise_mv: float = 0.15  # gaussian sigma: about +-0.3 mV at 2 sigma
     light_margin: float = 0.5  # extra s light() holds beyond hold_time
 

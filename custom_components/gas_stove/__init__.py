@@ -16,6 +16,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_BURNER_ID, CONF_BURNERS, DOMAIN
 from .memory import BurnerMemory
+from .migration import async_migrate
 from .services import async_setup_services
 from .stove import GasStoveConfigEntry, GasStoveData, build_stove, release_connections
 
@@ -35,6 +36,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions."""
     async_setup_services(hass)
     return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) -> bool:
+    """Bring an entry written by an older version up to date (migration.py)."""
+    return await async_migrate(hass, entry)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: GasStoveConfigEntry) -> bool:

@@ -70,6 +70,9 @@ class CommissioningButton(BurnerEntity, ButtonEntity):
             "step": self.test.step,
             "result": self.test.result,
             "seconds": self.test.seconds,
+            "blow_out": self.test.blow_out,
+            "opening": self.test.opening,
+            "blow_out_other_lit": self.test.blow_out_other_lit,
             "tested_at": self.test.tested_at.isoformat() if self.test.tested_at else None,
         }
 

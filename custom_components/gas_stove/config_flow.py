@@ -42,6 +42,7 @@ from .const import (
     CONF_EMERGENCY_HOOD,
     CONF_EMERGENCY_HOOD_GAS,
     CONF_EMERGENCY_SENSORS,
+    CONF_FLAME_KIND,
     CONF_FLAME_SOURCE,
     CONF_GRACE_MINUTES,
     CONF_HOOD_DELAY,
@@ -76,7 +77,8 @@ from .const import (
     MiioProtocol,
     RelayBackend,
 )
-from .flow_flame import FLAME_KEYS, FlameSteps, tuning_error, tuning_schema
+from .flow_flame import FLAME_KEYS, TUNING_KEYS, FlameSteps, tuning_error, tuning_schema
+from .migration import MINOR_VERSION
 from .relay import MiioChannelAddress, MiioRelay, RelayRejected, RelayUnreachable
 from .stove import (
     burner_config,
@@ -192,6 +194,7 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
     """Add a stove: its name, then one burner after another."""
 
     VERSION = 1
+    MINOR_VERSION = MINOR_VERSION
 
     def __init__(self) -> None:
         """Start with no burners."""
@@ -277,7 +280,10 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
                 CONF_BACKEND: RelayBackend.MIIO.value,
                 CONF_HOST: user_input[CONF_HOST].strip(),
                 CONF_TOKEN: user_input[CONF_TOKEN].strip().lower(),
-                CONF_PROTOCOL: user_input[CONF_PROTOCOL],
+                # New relays speak MIoT only. The old `set_power` protocol
+                # of Mi plugs switched mains to a socket, never a dry contact
+                # (hardware review W3); entries that use it keep working.
+                CONF_PROTOCOL: MiioProtocol.MIOT.value,
                 CONF_SIID: int(user_input[CONF_SIID]),
                 CONF_PIID: int(user_input[CONF_PIID]),
             }
@@ -286,14 +292,12 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
                 return self.async_abort(reason="channel_in_use")
             error = self._channel_error(key)
             if error is None:
-                protocol = MiioProtocol(raw[CONF_PROTOCOL])
-                address = (
-                    None
-                    if protocol is MiioProtocol.LEGACY
-                    else MiioChannelAddress(raw[CONF_SIID], raw[CONF_PIID])
-                )
                 error, model = await async_check_relay(
-                    self.hass, raw[CONF_HOST], raw[CONF_TOKEN], protocol, address
+                    self.hass,
+                    raw[CONF_HOST],
+                    raw[CONF_TOKEN],
+                    MiioProtocol.MIOT,
+                    MiioChannelAddress(raw[CONF_SIID], raw[CONF_PIID]),
                 )
                 raw[CONF_MODEL] = model
             if error is None:
@@ -303,12 +307,6 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
             {
                 vol.Required(CONF_HOST): str,
                 vol.Required(CONF_TOKEN): TOKEN_SELECTOR,
-                vol.Required(CONF_PROTOCOL, default=MiioProtocol.MIOT.value): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[p.value for p in MiioProtocol],
-                        translation_key=CONF_PROTOCOL,
-                    )
-                ),
                 vol.Required(CONF_SIID, default=DEFAULT_SIID): miot_id(),
                 vol.Required(CONF_PIID, default=DEFAULT_PIID): miot_id(),
             }
@@ -330,7 +328,6 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
         return {
             CONF_HOST: last[CONF_HOST],
             CONF_TOKEN: last[CONF_TOKEN],
-            CONF_PROTOCOL: last[CONF_PROTOCOL],
             CONF_SIID: last[CONF_SIID] + 1,
             CONF_PIID: last[CONF_PIID],
         }
@@ -653,6 +650,10 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
     async def _async_flame_done(self, flame: dict[str, Any]) -> ConfigFlowResult:
         # A new source replaces the old one whole: no stale keys survive.
         self._changes.update({key: None for key in FLAME_KEYS} | flame)
+        if flame.get(CONF_FLAME_KIND) != self._flame_current().get(CONF_FLAME_KIND):
+            # 15 s suits a UV sensor, not a thermocouple: another kind of
+            # reading starts from the defaults measured for it.
+            self._changes.update(dict.fromkeys(TUNING_KEYS))
         if flame[CONF_FLAME_SOURCE] == FlameSourceType.NONE:
             return self._save()
         return await self.async_step_tuning()
@@ -667,7 +668,9 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                 self._changes.update(user_input)
                 return self._save()
             errors["base"] = error
-        config = {**burner_config(self.config_entry, self._burner_id), **self._changes}
+        merged = {**burner_config(self.config_entry, self._burner_id), **self._changes}
+        # A None in the changes is a setting about to be dropped: show its default.
+        config = {key: value for key, value in merged.items() if value is not None}
         return self.async_show_form(
             step_id="tuning",
             data_schema=tuning_schema(config),

@@ -88,9 +88,12 @@ DEFAULT_ON_TEMP: Final = 80.0
 DEFAULT_OFF_TEMP: Final = 50.0
 DEFAULT_RISE_RATE: Final = 10.0  # °C per minute
 DEFAULT_DEBOUNCE: Final = 2.0
+# An on/off flame sensor (UV, ionisation) follows the flame within seconds.
 DEFAULT_VERIFY_WINDOW: Final = 15.0
-# A thermocouple tap or a UV sensor follows the flame within seconds; a
-# temperature probe needs minutes to cool, so it gets a longer window.
+# A thermocouple tap reads "out" only once the tip has cooled, as slowly as
+# the valve closes after a blow-out: measured by `scripts/measure-verify-window`.
+DEFAULT_VERIFY_WINDOW_MILLIVOLTS: Final = 50.0
+# A temperature probe needs minutes to cool.
 DEFAULT_VERIFY_WINDOW_TEMPERATURE: Final = 180.0
 
 

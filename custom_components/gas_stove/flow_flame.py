@@ -45,6 +45,16 @@ from .relay import MiioChannelAddress, MiioRelay, RelayRejected, RelayUnreachabl
 from .stove import flame_thresholds, verify_window
 from .validation import TOKEN_RE, FiniteNumber, miot_id, valid_host
 
+# What the tuning step sets; a different kind of reading starts from its own defaults.
+TUNING_KEYS = (
+    CONF_VERIFY_WINDOW,
+    CONF_DEBOUNCE,
+    CONF_ON_MV,
+    CONF_OFF_MV,
+    CONF_ON_TEMP,
+    CONF_OFF_TEMP,
+    CONF_RISE_RATE,
+)
 FLAME_KEYS = (
     CONF_FLAME_SOURCE,
     CONF_FLAME_KIND,

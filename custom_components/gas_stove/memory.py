@@ -164,11 +164,23 @@ class SavedCommissioning:
 
     result: str | None = None
     at: datetime | None = None
+    # From the cut to the flame source reading "out".
     seconds: float | None = None
+    # The stove's own protection, timed by the person's presses.
+    blow_out: float | None = None
+    opening: float | None = None
+    blow_out_other_lit: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form."""
-        return {"result": self.result, "at": _iso(self.at), "seconds": self.seconds}
+        return {
+            "result": self.result,
+            "at": _iso(self.at),
+            "seconds": self.seconds,
+            "blow_out": self.blow_out,
+            "opening": self.opening,
+            "blow_out_other_lit": self.blow_out_other_lit,
+        }
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Self:
@@ -178,6 +190,9 @@ class SavedCommissioning:
             result=result if isinstance(result, str) else None,
             at=_parse(raw.get("at")),
             seconds=_number(raw.get("seconds")),
+            blow_out=_number(raw.get("blow_out")),
+            opening=_number(raw.get("opening")),
+            blow_out_other_lit=_number(raw.get("blow_out_other_lit")),
         )
 
 

@@ -64,6 +64,7 @@ from .const import (
     DEFAULT_SIID,
     DEFAULT_TIMER_WARNING,
     DEFAULT_VERIFY_WINDOW,
+    DEFAULT_VERIFY_WINDOW_MILLIVOLTS,
     DEFAULT_VERIFY_WINDOW_TEMPERATURE,
     BurnerWiring,
     FlameKind,
@@ -143,11 +144,11 @@ def flame_thresholds(config: dict[str, Any]) -> FlameThresholds:
 
 def verify_window(config: dict[str, Any]) -> float:
     """Seconds a shut-off may take to put the flame out."""
-    default = (
-        DEFAULT_VERIFY_WINDOW_TEMPERATURE
-        if config.get(CONF_FLAME_KIND) == FlameKind.TEMPERATURE
-        else DEFAULT_VERIFY_WINDOW
-    )
+    defaults: dict[str, float] = {
+        FlameKind.TEMPERATURE: DEFAULT_VERIFY_WINDOW_TEMPERATURE,
+        FlameKind.MILLIVOLTS: DEFAULT_VERIFY_WINDOW_MILLIVOLTS,
+    }
+    default = defaults.get(str(config.get(CONF_FLAME_KIND)), DEFAULT_VERIFY_WINDOW)
     return float(config.get(CONF_VERIFY_WINDOW, default))
 
 
@@ -262,7 +263,12 @@ def build_stove(hass: HomeAssistant, entry: ConfigEntry) -> GasStoveData:
         )
         stove.watches[settings.burner_id] = watch
         stove.commissioning[settings.burner_id] = CommissioningTest(
-            hass, entry.entry_id, burner, watch, stove.memory
+            hass,
+            entry.entry_id,
+            burner,
+            watch,
+            stove.memory,
+            burners_on_stove=len(entry.data[CONF_BURNERS]),
         )
         stove.timers[settings.burner_id] = BurnerTimer(
             hass,

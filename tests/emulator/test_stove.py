@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import timedelta
 import json
+import math
 
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
@@ -16,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from emulator import BurnerParams, EmulatedBurner, EmulatedRelay, StoveModel, Wiring
+from emulator.burner import DROPOUT_MV, cool_tau_for
 
 from .conftest import FAST, Rig, wait_for
 
@@ -149,6 +151,15 @@ async def test_natural_flameout_delay(burner: BurnerFactory) -> None:
     assert not b.gas_unburnt
 
 
+def test_the_default_thermocouple_cools_as_fast_as_the_valve_closes() -> None:
+    # The loaded couple reaches the magnet's drop-out level just when a natural
+    # blow-out closes the valve: the millivolt reading and the valve tell one story.
+    params = BurnerParams()
+    left = params.loaded_mv * math.exp(-params.natural_flameout_delay / params.cool_tau)
+    assert left == pytest.approx(DROPOUT_MV)
+    assert cool_tau_for(60.0) == pytest.approx(4 * cool_tau_for(15.0))
+
+
 async def test_turn_knob_off(burner: BurnerFactory) -> None:
     b = burner()
     assert await b.light()
@@ -237,6 +248,7 @@ async def test_fired_home_assistant_timers_advance_the_model(
     assert flags(b) >= {"valve_open", "thermocouple_hot"}
     assert b.thermocouple_mv_clean() == pytest.approx(b.params.loaded_mv)
     b.blow_out()
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=30))
+    # The valve closes after 15 s; the tip reads cold 5 cool_tau (36 s) after the flame.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=40))
     assert "valve_open" not in flags(b)
     assert b.thermocouple_mv_clean() == 0.0

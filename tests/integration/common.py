@@ -14,6 +14,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.gas_stove.const import DOMAIN
+from custom_components.gas_stove.migration import MINOR_VERSION
 from tests.conftest import TOKEN, Kitchen, wait_for
 
 BURNER_IDS = ("left", "right", "back", "wok")
@@ -74,6 +75,7 @@ def stove_entry(
         unique_id=f"miio:{kitchen.relay.host}:2:1",
         data={"name": "Test stove", "burners": burners},
         options={"burners": settings},
+        minor_version=MINOR_VERSION,
     )
 
 

@@ -160,8 +160,8 @@ async def test_config_flow_bad_input(hass: HomeAssistant, kitchen: Kitchen, data
     )
     relay = _one_bad(
         data,
-        {"host": kitchen.relay.host, "token": TOKEN, "protocol": "miot", "siid": 2, "piid": 1},
-        {"host": hosts, "token": tokens, "protocol": anything, "siid": numbers, "piid": numbers},
+        {"host": kitchen.relay.host, "token": TOKEN, "siid": 2, "piid": 1},
+        {"host": hosts, "token": tokens, "siid": numbers, "piid": numbers},
         "relay",
     )
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})

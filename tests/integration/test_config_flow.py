@@ -24,7 +24,6 @@ def _miio(kitchen: Kitchen, siid: int = 2, **changes: Any) -> dict[str, Any]:
     return {
         "host": kitchen.relay.host,
         "token": TOKEN,
-        "protocol": "miot",
         "siid": siid,
         "piid": 1,
         **changes,
@@ -142,22 +141,23 @@ async def test_stove_name_must_be_one_short_line(hass: HomeAssistant) -> None:
     assert result["step_id"] == "burner"
 
 
-async def test_legacy_plug(hass: HomeAssistant, make_kitchen: KitchenFactory) -> None:
+async def test_no_plug_protocol_is_offered_and_old_plug_entries_keep_working(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    # Mi plugs switch mains to a socket: never a dry contact (hardware review W3).
     kitchen = await make_kitchen(protocol="legacy", burners=1)
     result = await _start(hass)
     flow_id = result["flow_id"]
-    await hass.config_entries.flow.async_configure(flow_id, {**BURNER, "name": "Wok"})
-    result = await hass.config_entries.flow.async_configure(
-        flow_id, _miio(kitchen, protocol="legacy")
-    )
-    result = await hass.config_entries.flow.async_configure(flow_id, {"flame_source": "none"})
-    result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "finish"})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    await hass.async_block_till_done()
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BURNER, "name": "Wok"})
+    assert result["step_id"] == "miio"
+    assert "protocol" not in {str(key) for key in result["data_schema"].schema}
+    result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"siid": "channel_not_found"}
+    # An entry made by an older version with the plug protocol still cuts.
+    await setup_stove(hass, stove_entry(kitchen, protocol="legacy"))
     assert await kitchen.left.light()
-    await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": "switch.kitchen_wok_gas"}, blocking=True
-    )
+    await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
     assert kitchen.relay.channel_state(1) is True
     assert any(c.method == "set_power" for c in kitchen.relay.stats.applied)
 

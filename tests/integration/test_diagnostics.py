@@ -57,7 +57,7 @@ async def test_token_never_logged(
         result["flow_id"],
         {"name": "Left burner", "backend": "miio", "wiring": "series_nc", "pulse": 0.5},
     )
-    miio = {"host": kitchen.relay.host, "protocol": "miot", "siid": 2, "piid": 1}
+    miio = {"host": kitchen.relay.host, "siid": 2, "piid": 1}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**miio, "token": OTHER_TOKEN}
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
@@ -15,6 +15,14 @@ from tests.integration.common import LEFT_FLAME, setup_stove, stove_entry
 BURNER = {"backend": "miio", "wiring": "series_nc", "pulse": 2.0, "name": "Left burner"}
 
 
+def _default(result: ConfigFlowResult, field: str) -> object:
+    """The value a form field is pre-filled with."""
+    for key in result["data_schema"].schema:
+        if str(key) == field:
+            return key.default()
+    raise AssertionError(f"no field {field}")
+
+
 async def _to_flame_step(hass: HomeAssistant, kitchen: Any) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     flow_id = result["flow_id"]
@@ -22,7 +30,7 @@ async def _to_flame_step(hass: HomeAssistant, kitchen: Any) -> str:
     await hass.config_entries.flow.async_configure(flow_id, BURNER)
     result = await hass.config_entries.flow.async_configure(
         flow_id,
-        {"host": kitchen.relay.host, "token": TOKEN, "protocol": "miot", "siid": 2, "piid": 1},
+        {"host": kitchen.relay.host, "token": TOKEN, "siid": 2, "piid": 1},
     )
     assert result["step_id"] == "flame"
     return str(flow_id)
@@ -111,6 +119,8 @@ async def test_options_flow_sets_and_tunes_the_flame_source(
     assert result["step_id"] == "tuning"
     fields = {str(key) for key in result["data_schema"].schema}
     assert fields == {"verify_window", "debounce", "on_mv", "off_mv"}
+    # A thermocouple cools for tens of seconds: its measured window (bench/verify_window.py).
+    assert _default(result, "verify_window") == 50
     tuning = {"verify_window": 20, "debounce": 1, "on_mv": 5, "off_mv": 6}
     result = await hass.config_entries.options.async_configure(result["flow_id"], tuning)
     assert result["errors"] == {"base": "thresholds_inverted"}
@@ -143,6 +153,9 @@ async def test_options_flow_sets_and_tunes_the_flame_source(
     )
     fields = {str(key) for key in result["data_schema"].schema}
     assert fields == {"verify_window", "debounce", "on_temp", "off_temp", "rise_rate"}
+    # Another kind of reading starts from its own defaults, not the 20 s chosen above.
+    assert _default(result, "verify_window") == 180
+    assert _default(result, "debounce") == 2
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {"verify_window": 240, "debounce": 5, "on_temp": 50, "off_temp": 60, "rise_rate": 8},
@@ -154,9 +167,10 @@ async def test_options_flow_sets_and_tunes_the_flame_source(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     left = entry.options["burners"]["left"]
-    # Source keys are replaced whole; thresholds of another kind stay unused.
+    # Source keys are replaced whole; thresholds of another kind are dropped.
     assert left["flame_kind"] == "temperature"
     assert left["on_temp"] == 90
+    assert "on_mv" not in left
 
     # And removed again.
     result = await hass.config_entries.options.async_init(entry.entry_id)

@@ -42,9 +42,10 @@ def _problem_attributes(watch: BurnerWatch) -> Mapping[str, Any]:
 
 BINARY_SENSORS: tuple[BurnerBinarySensorDescription, ...] = (
     BurnerBinarySensorDescription(
+        # No device class: "heat" reads Hot/Normal, 过热/正常 (overheating!)
+        # for a cooking flame; the flame has its own states, Lit/Out.
         key="flame",
         translation_key="flame",
-        device_class=BinarySensorDeviceClass.HEAT,
         is_on_fn=lambda watch: watch.flame.state if watch.flame else None,
         available_fn=lambda watch: watch.flame is not None and watch.flame.available,
         needs_flame=True,

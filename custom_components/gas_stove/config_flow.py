@@ -63,9 +63,11 @@ from .const import (
     CONF_WIRING,
     DEFAULT_BURNER_NAMES,
     DEFAULT_MAX_RUNTIME,
+    DEFAULT_NTH_BURNER_NAMES,
     DEFAULT_PIID,
     DEFAULT_PULSE,
     DEFAULT_SIID,
+    DEFAULT_STOVE_NAMES,
     DEFAULT_TIMER_WARNING,
     DOMAIN,
     MAX_BURNERS,
@@ -212,18 +214,32 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
         """Names, wiring and pulse are options."""
         return GasStoveOptionsFlow()
 
+    def _language(self) -> str:
+        return "zh" if self.hass.config.language.lower().startswith("zh") else "en"
+
+    def _default_stove_name(self) -> str:
+        return DEFAULT_STOVE_NAMES[self._language()]
+
+    def _default_burner_name(self, index: int) -> str:
+        names = DEFAULT_BURNER_NAMES[self._language()]
+        if index < len(names):
+            return names[index]
+        return DEFAULT_NTH_BURNER_NAMES[self._language()].format(number=index + 1)
+
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Name the stove."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            name = user_input[CONF_NAME].strip() or "Gas stove"
+            name = user_input[CONF_NAME].strip() or self._default_stove_name()
             if (error := name_error(name)) is None:
                 self._name = name
                 return await self.async_step_burner()
             errors[CONF_NAME] = error
         return self.async_show_form(
             step_id="user",
-            data_schema=vol.Schema({vol.Required(CONF_NAME, default="Gas stove"): str}),
+            data_schema=vol.Schema(
+                {vol.Required(CONF_NAME, default=self._default_stove_name()): str}
+            ),
             errors=errors,
         )
 
@@ -241,11 +257,7 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
                     return await self.async_step_entity()
                 return await self.async_step_miio()
         index = len(self._burners)
-        default_name = (
-            DEFAULT_BURNER_NAMES[index]
-            if index < len(DEFAULT_BURNER_NAMES)
-            else f"Burner {index + 1}"
-        )
+        default_name = self._default_burner_name(index)
         schema = vol.Schema(
             {
                 vol.Required(CONF_NAME, default=default_name): str,

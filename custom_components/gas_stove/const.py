@@ -24,7 +24,11 @@ DEFAULT_PULSE: Final = 2.0
 MIN_PULSE: Final = 0.5
 MAX_PULSE: Final = 10.0
 MAX_BURNERS: Final = 6
-DEFAULT_BURNER_NAMES: Final = ("Left burner", "Right burner")
+# Default names in the language of Home Assistant: with the names a person
+# accepts, voice commands must work (关闭左灶 needs a burner named 左灶).
+DEFAULT_STOVE_NAMES: Final = {"en": "Gas stove", "zh": "燃气灶"}
+DEFAULT_BURNER_NAMES: Final = {"en": ("Left burner", "Right burner"), "zh": ("左灶", "右灶")}
+DEFAULT_NTH_BURNER_NAMES: Final = {"en": "Burner {number}", "zh": "灶眼 {number}"}
 
 
 class RelayBackend(StrEnum):

@@ -45,6 +45,13 @@ from .relay import MiioChannelAddress, MiioRelay, RelayRejected, RelayUnreachabl
 from .stove import flame_thresholds, verify_window
 from .validation import TOKEN_RE, FiniteNumber, miot_id, valid_host
 
+# A flame device's error is shown on the field it is about.
+_MIOT_ERROR_FIELD = {
+    "invalid_host": CONF_HOST,
+    "invalid_token": CONF_TOKEN,
+    "wrong_token": CONF_TOKEN,
+    "property_not_found": CONF_FLAME_SIID,
+}
 # What the tuning step sets; a different kind of reading starts from its own defaults.
 TUNING_KEYS = (
     CONF_VERIFY_WINDOW,
@@ -191,7 +198,12 @@ class FlameSteps(ConfigEntryBaseFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             host = user_input[CONF_HOST].strip()
-            token = user_input[CONF_TOKEN].strip().lower()
+            token = user_input.get(CONF_TOKEN, "").strip().lower()
+            current = self._flame_current()
+            if not token and host == current.get(CONF_FLAME_HOST):
+                # A stored token is never shown again nor asked for again:
+                # left empty, the device keeps the one it has.
+                token = current.get(CONF_FLAME_TOKEN, "")
             address = MiioChannelAddress(
                 int(user_input[CONF_FLAME_SIID]), int(user_input[CONF_FLAME_PIID])
             )
@@ -207,12 +219,12 @@ class FlameSteps(ConfigEntryBaseFlow):
                         CONF_FLAME_KIND: user_input[CONF_FLAME_KIND],
                     }
                 )
-            errors["base"] = error
+            errors[_MIOT_ERROR_FIELD.get(error, "base")] = error
         current = self._flame_current()
         schema = vol.Schema(
             {
                 vol.Required(CONF_HOST): str,
-                vol.Required(CONF_TOKEN): TextSelector(
+                vol.Optional(CONF_TOKEN): TextSelector(
                     TextSelectorConfig(type=TextSelectorType.PASSWORD)
                 ),
                 vol.Required(CONF_FLAME_SIID, default=2): miot_id(),

@@ -7,7 +7,11 @@ import math
 import re
 from typing import Any
 
-from homeassistant.helpers.selector import NumberSelector
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+)
 
 from .compat import vol
 
@@ -29,7 +33,8 @@ def name_error(name: str, taken: set[str] | None = None) -> str | None:
         return "name_required"
     if len(name) > NAME_MAX or not name.isprintable():
         return "name_invalid"
-    if taken is not None and name in taken:
+    # Voice matching ignores case: "left BURNER" would hit both burners.
+    if taken is not None and name.casefold() in {other.casefold() for other in taken}:
         return "name_duplicate"
     return None
 
@@ -41,15 +46,6 @@ def valid_host(host: str) -> bool:
     except ValueError:
         return bool(HOSTNAME_RE.match(host)) and not host.replace(".", "").isdigit()
     return True
-
-
-def miot_id(minimum: int = 1) -> vol.All[Any]:
-    """A MIoT siid/piid field: a whole number from `minimum` to 99.
-
-    Through float and a range first: `vol.Coerce(int)` alone lets the
-    OverflowError of infinity escape as a trace. Serialisable for the form.
-    """
-    return vol.All(vol.Coerce(float), vol.Range(min=minimum, max=99), vol.Coerce(int))
 
 
 class FiniteNumber(NumberSelector):
@@ -65,3 +61,19 @@ class FiniteNumber(NumberSelector):
         if not math.isfinite(value):
             raise vol.Invalid(f"{data!r} is not a number")
         return value
+
+
+class MiotId(FiniteNumber):
+    """A MIoT siid/piid: a whole number in a box that shows it (not a bare slider)."""
+
+    def __call__(self, data: Any) -> int:
+        """Validate as a finite number in range, then keep it whole."""
+        value = super().__call__(data)
+        if value != int(value):
+            raise vol.Invalid(f"{data!r} is not a whole number")
+        return int(value)
+
+
+def miot_id(minimum: int = 1) -> MiotId:
+    """A MIoT siid/piid field from `minimum` to 99."""
+    return MiotId(NumberSelectorConfig(min=minimum, max=99, step=1, mode=NumberSelectorMode.BOX))

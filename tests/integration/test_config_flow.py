@@ -6,7 +6,8 @@ from typing import Any
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.gas_stove.const import DOMAIN
@@ -85,6 +86,63 @@ async def test_two_burners_on_one_relay(hass: HomeAssistant, kitchen: Kitchen) -
     await hass.async_block_till_done()
     assert hass.states.get("switch.kitchen_left_burner_gas") is not None
     assert hass.states.get("lock.kitchen_right_burner_child_lock") is not None
+
+
+def _defaults(result: Any) -> dict[str, Any]:
+    return {
+        str(key): key.default()
+        for key in result["data_schema"].schema
+        if callable(getattr(key, "default", None))
+    }
+
+
+async def test_default_names_follow_the_language_and_case_is_not_a_new_name(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    kitchen = await make_kitchen(burners=4)
+    hass.config.language = "zh-Hans"
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert _defaults(result)["name"] == "燃气灶"
+    flow_id = result["flow_id"]
+    result = await hass.config_entries.flow.async_configure(flow_id, {"name": ""})
+    assert result["step_id"] == "burner"
+    for index, expected in enumerate(("左灶", "右灶", "灶眼 3")):
+        assert _defaults(result)["name"] == expected
+        if index == 2:
+            break
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {**BURNER, "name": expected}
+        )
+        # siid/piid are number boxes that show their value, not bare sliders.
+        siid = next(key for key in result["data_schema"].schema if str(key) == "siid")
+        assert result["data_schema"].schema[siid].config["mode"] == "box"
+        result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen, 2 + index))
+        result = await hass.config_entries.flow.async_configure(flow_id, {"flame_source": "none"})
+        result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "burner"})
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BURNER, "name": "灶眼 3"})
+    # A siid is a whole number.
+    with pytest.raises(InvalidData):
+        await hass.config_entries.flow.async_configure(flow_id, {**_miio(kitchen), "siid": 4.5})
+    result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen, 4))
+    result = await hass.config_entries.flow.async_configure(flow_id, {"flame_source": "none"})
+    result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "finish"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "燃气灶"
+
+
+async def test_names_that_differ_only_in_case_are_refused(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
+    result = await _start(hass)
+    flow_id = result["flow_id"]
+    await hass.config_entries.flow.async_configure(flow_id, {**BURNER, "name": "Left burner"})
+    await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen))
+    await hass.config_entries.flow.async_configure(flow_id, {"flame_source": "none"})
+    await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "burner"})
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BURNER, "name": "left BURNER"}
+    )
+    assert result["errors"] == {"name": "name_duplicate"}
 
 
 async def test_miio_errors(

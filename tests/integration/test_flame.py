@@ -8,7 +8,7 @@ from typing import Any
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import issue_registry as ir, translation
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
@@ -234,3 +234,24 @@ async def test_unload_with_a_flame_change_pending(
     assert state_of(hass, LEFT_FLAME) == STATE_OFF
     assert await hass.config_entries.async_unload(entry.entry_id)
     # The harness fails the test on a timer left behind.
+
+
+async def test_the_flame_reads_lit_and_out_in_both_languages(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    """Not the heat device class's Hot/Normal, 过热/正常 ("overheating") for a cooking flame."""
+    kitchen = await make_kitchen(sensor=True)
+    await setup_stove(hass, stove_entry(kitchen))
+    await light_left(hass, kitchen)
+    assert "device_class" not in hass.states.get(LEFT_FLAME).attributes
+    for language, lit, out, allowed, cut in (
+        ("en", "Lit", "Out", "Gas allowed", "Cut"),
+        ("zh-Hans", "燃烧中", "已熄灭", "可供气", "已切断"),
+    ):
+        texts = await translation.async_get_translations(hass, language, "entity", ["gas_stove"])
+        prefix = "component.gas_stove.entity"
+        assert texts[f"{prefix}.binary_sensor.flame.state.on"] == lit
+        assert texts[f"{prefix}.binary_sensor.flame.state.off"] == out
+        # "On" 2 s after "off" is the relay back at rest, not the shut-off undone.
+        assert texts[f"{prefix}.switch.gas.state.on"] == allowed
+        assert texts[f"{prefix}.switch.gas.state.off"] == cut

@@ -51,15 +51,16 @@ async def test_miot_flame_sensor_in_the_config_flow(
         "flame_piid": 1,
         "flame_kind": "millivolts",
     }
-    for changes, error in [
-        ({"token": "short"}, "invalid_token"),
-        ({"host": "bad host"}, "invalid_host"),
-        ({"host": "127.99.99.98"}, "cannot_connect"),
-        ({"token": OTHER_TOKEN}, "wrong_token"),
-        ({"flame_siid": 9}, "property_not_found"),
+    # Each error on the field it is about.
+    for changes, field, error in [
+        ({"token": "short"}, "token", "invalid_token"),
+        ({"host": "bad host"}, "host", "invalid_host"),
+        ({"host": "127.99.99.98"}, "base", "cannot_connect"),
+        ({"token": OTHER_TOKEN}, "token", "wrong_token"),
+        ({"flame_siid": 9}, "flame_siid", "property_not_found"),
     ]:
         result = await hass.config_entries.flow.async_configure(flow_id, sensor | changes)
-        assert result["errors"] == {"base": error}
+        assert result["errors"] == {field: error}
     result = await hass.config_entries.flow.async_configure(flow_id, sensor)
     assert result["type"] is FlowResultType.MENU
     result = await hass.config_entries.flow.async_configure(flow_id, {"next_step_id": "finish"})
@@ -229,3 +230,56 @@ async def test_options_flow_miot_source(hass: HomeAssistant, make_kitchen: Kitch
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert hass.states.get("binary_sensor.test_stove_right_burner_flame").state == "off"
+
+
+async def test_a_stored_flame_token_is_not_asked_for_again(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    kitchen = await make_kitchen(sensor=True)
+    assert kitchen.sensor is not None
+    entry = stove_entry(kitchen)  # both burners read the emulated sensor
+    await setup_stove(hass, entry)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "burner_select"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"burner_id": "left"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"name": "Left burner", "wiring": "series_nc", "pulse": 1.5}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"flame_source": "miot"}
+    )
+    assert result["step_id"] == "flame_miot"
+    # The token field is optional and never filled in with the secret.
+    token = next(key for key in result["data_schema"].schema if str(key) == "token")
+    assert type(token).__name__ == "Optional"
+    assert "suggested_value" not in (token.description or {})
+    address = {"host": kitchen.sensor.host, "flame_siid": 2, "flame_piid": 1}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**address, "flame_kind": "millivolts"}
+    )
+    assert result["step_id"] == "tuning"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"verify_window": 50, "debounce": 0.2, "on_mv": 6, "off_mv": 3}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    left = entry.options["burners"]["left"]
+    assert (left["flame_token"], left["pulse"]) == (TOKEN, 1.5)
+    # A new device without a token is refused on the token field.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    for step in ({"next_step_id": "burner_select"}, {"burner_id": "right"}):
+        result = await hass.config_entries.options.async_configure(result["flow_id"], step)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"name": "Right burner", "wiring": "series_nc", "pulse": 1}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"flame_source": "miot"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**address, "host": kitchen.relay.host, "flame_kind": "binary"}
+    )
+    assert result["errors"] == {"token": "invalid_token"}

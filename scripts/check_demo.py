@@ -127,7 +127,7 @@ class Checker:
         print(f"check: [{self.elapsed()}] {entity_id} is {state}")
 
         # The emulated flame sensor feeds the Flame entity: out, not unknown.
-        flame_id = entity_id.replace("switch.", "binary_sensor.").replace("_gas", "_flame")
+        flame_id = entity_id.replace("switch.", "binary_sensor.") + "_flame"
 
         def flame_state() -> tuple[bool, Any]:
             status, body = self.get(f"/api/states/{flame_id}")
@@ -156,11 +156,10 @@ class Checker:
 
         status, states = self.get("/api/states")
         if status == 200 and isinstance(states, list):
-            prefix = entity_id.split(".", 1)[1].split("_left_")[0]
             ours = sorted(
                 f"{s['entity_id']}={s['state']}"
                 for s in states
-                if s["entity_id"].split(".", 1)[1].startswith(prefix)
+                if "_burner" in s["entity_id"] or "demo_stove" in s["entity_id"]
             )
             print(f"check: entities of the stove: {', '.join(ours)}")
         return True
@@ -174,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--pid", type=int, help="Home Assistant's pid (stop waiting if it dies)")
     parser.add_argument("--title", default="Demo stove")
-    parser.add_argument("--entity", default="switch.demo_stove_left_burner_gas")
+    parser.add_argument("--entity", default="switch.left_burner")
     parser.add_argument("--state", default="on")
     args = parser.parse_args(argv)
     token = args.token_file.read_text().strip()

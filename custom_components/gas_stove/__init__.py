@@ -9,14 +9,17 @@ from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import (
     config_validation as cv,
+    device_registry as dr,
     entity_registry as er,
     issue_registry as ir,
 )
 from homeassistant.helpers.typing import ConfigType
 
+from .compat import child_devices, share_parent_area
 from .const import CONF_BURNER_ID, CONF_BURNERS, DOMAIN
+from .entity import burner_device_identifier, stove_device_info
 from .memory import BurnerMemory
-from .migration import async_migrate
+from .migration import async_migrate, migrate_child_lock_switches
 from .services import async_setup_services
 from .stove import GasStoveConfigEntry, GasStoveData, build_stove, release_connections
 
@@ -96,9 +99,17 @@ async def _async_start(
         await asyncio.gather(*(b.async_stop() for b in stove.burners.values()))
 
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, finish_pulses))
-    _migrate_child_lock_switches(hass, entry)
+    migrate_child_lock_switches(hass, entry)
+    # The burners' devices are parts of the stove's: it must exist first.
+    stove.device_id = (
+        dr.async_get(hass)
+        .async_get_or_create(config_entry_id=entry.entry_id, **stove_device_info(entry))
+        .id
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     _remove_stale_entities(hass, entry)
+    _remove_stale_devices(hass, entry)
+    share_parent_area(hass, entry.entry_id, stove.device_id)
     for watch in stove.watches.values():
         watch.async_entities_ready()
     # After the entities exist, so that what happens at start (a hold
@@ -114,38 +125,24 @@ async def _async_start(
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
 
 
-def _migrate_child_lock_switches(hass: HomeAssistant, entry: GasStoveConfigEntry) -> None:
-    """The Child lock was a switch before 0.2.0; it is a lock entity now.
-
-    The lock takes the switch's object id, its name, area and labels (so
-    "lock.kitchen_stove_left_burner_child_lock" follows a renamed switch),
-    and the switch goes.
-    """
-    registry = er.async_get(hass)
-    for old in er.async_entries_for_config_entry(registry, entry.entry_id):
-        if old.domain != Platform.SWITCH or not old.unique_id.endswith("_child_lock"):
-            continue
-        object_id = old.entity_id.split(".", 1)[1]
-        registry.async_remove(old.entity_id)
-        if registry.async_get_entity_id(Platform.LOCK, DOMAIN, old.unique_id) is None:
-            new = registry.async_get_or_create(
-                Platform.LOCK,
-                DOMAIN,
-                old.unique_id,
-                config_entry=entry,
-                suggested_object_id=object_id,
-            )
-            registry.async_update_entity(
-                new.entity_id, name=old.name, area_id=old.area_id, labels=set(old.labels)
-            )
-
-
 def _remove_stale_entities(hass: HomeAssistant, entry: GasStoveConfigEntry) -> None:
     """Drop entities the options no longer call for (e.g. Flame without a source)."""
     registry = er.async_get(hass)
     for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
         if entity.unique_id not in entry.runtime_data.unique_ids:
             registry.async_remove(entity.entity_id)
+
+
+def _remove_stale_devices(hass: HomeAssistant, entry: GasStoveConfigEntry) -> None:
+    """Drop the device of a burner the options removed."""
+    registry = dr.async_get(hass)
+    wanted = {
+        burner_device_identifier(entry.entry_id, burner_id)
+        for burner_id in entry.runtime_data.burners
+    }
+    for device in child_devices(hass, entry.entry_id):
+        if not device.identifiers & wanted:
+            registry.async_remove_device(device.id)
 
 
 def _keep_polling() -> None:

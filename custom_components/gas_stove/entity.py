@@ -10,18 +10,40 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .burner import Burner, BurnerHeld
+from .compat import child_device_info
 from .const import DOMAIN
 from .relay import RelayError, RelayRejected
 from .stove import GasStoveConfigEntry
 
+MANUFACTURER = "Gas Stove (DIY retrofit)"
+
 
 def stove_device_info(entry: GasStoveConfigEntry) -> DeviceInfo:
-    """Describe the one device that stands for the whole stove."""
+    """Describe the device that stands for the whole stove."""
     return DeviceInfo(
         identifiers={(DOMAIN, entry.entry_id)},
         name=entry.runtime_data.name,
-        manufacturer="Gas Stove (DIY retrofit)",
+        manufacturer=MANUFACTURER,
         model="Flame-failure loop relay",
+    )
+
+
+def burner_device_identifier(entry_id: str, burner_id: str) -> tuple[str, str]:
+    """The device registry identifier of one burner."""
+    return (DOMAIN, f"{entry_id}_{burner_id}")
+
+
+def burner_device_info(entry: GasStoveConfigEntry, burner: Burner) -> Any:
+    """One device per burner, a part of the stove's, named as the burner.
+
+    "Left burner" is then a device that Assist, Google and Alexa match by
+    name, and the burner's Gas switch is its main entity.
+    """
+    return child_device_info(
+        {burner_device_identifier(entry.entry_id, burner.burner_id)},
+        burner.settings.name,
+        stove_device_info(entry),
+        entry.runtime_data.device_id,
     )
 
 
@@ -53,15 +75,14 @@ class BurnerEntity(Entity):
         burner: Burner,
         description: EntityDescription,
     ) -> None:
-        """Name the entity after its burner."""
+        """Put the entity on its burner's device."""
         self.entity_description = description
         self.burner = burner
         self.watch = entry.runtime_data.watches[burner.burner_id]
         self.timer = entry.runtime_data.timers[burner.burner_id]
         self._attr_unique_id = f"{entry.entry_id}_{burner.burner_id}_{description.key}"
         entry.runtime_data.unique_ids.add(self._attr_unique_id)
-        self._attr_translation_placeholders = {"burner": burner.settings.name}
-        self._attr_device_info = stove_device_info(entry)
+        self._attr_device_info = burner_device_info(entry, burner)
 
     async def async_added_to_hass(self) -> None:
         """Follow the burner's changes."""

@@ -9,10 +9,14 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
 
 from .burner import Burner
-from .compat import referenced_entity_ids, vol
+from .compat import referenced_ids, vol
 from .const import DOMAIN, MAX_TIMER_MINUTES, ShutOffReason
 from .relay import RelayError
 from .stove import GasStoveConfigEntry
@@ -58,11 +62,30 @@ def _duration(value: Any) -> timedelta:
     return duration
 
 
+def _loaded_stove(hass: HomeAssistant, entry_id: str | None) -> GasStoveConfigEntry | None:
+    entry: GasStoveConfigEntry | None = (
+        hass.config_entries.async_get_entry(entry_id) if entry_id else None
+    )
+    if entry is None or entry.domain != DOMAIN or entry.state is not ConfigEntryState.LOADED:
+        return None
+    return entry
+
+
 def burners_of_call(hass: HomeAssistant, call: ServiceCall) -> list[Burner]:
     """Return the burners a call targets: any of their entities, or a stove."""
-    entity_ids = referenced_entity_ids(hass, call)
+    entity_ids, device_ids = referenced_ids(hass, call)
     registry = er.async_get(hass)
     found: dict[int, Burner] = {}
+    # The stove's device (directly, or in a targeted area): every burner.
+    # Home Assistant 2026.x also expands it to the burners' child devices;
+    # before, the burners' devices only named it as the device they are via.
+    devices = dr.async_get(hass)
+    for device_id in device_ids:
+        device = devices.async_get(device_id)
+        for domain, identifier in device.identifiers if device else ():
+            stove = _loaded_stove(hass, identifier) if domain == DOMAIN else None
+            if stove is not None:
+                found.update((id(burner), burner) for burner in stove.runtime_data.burners.values())
     for entity_id in entity_ids:
         entity = registry.async_get(entity_id)
         if entity is None or entity.platform != DOMAIN or entity.config_entry_id is None:

@@ -93,6 +93,8 @@ class GasStoveData:
 
     name: str
     memory: BurnerMemory
+    # The stove's device: the burners' devices are parts of it.
+    device_id: str = ""
     burners: dict[str, Burner] = field(default_factory=dict)
     watches: dict[str, BurnerWatch] = field(default_factory=dict)
     timers: dict[str, BurnerTimer] = field(default_factory=dict)

@@ -10,14 +10,13 @@ from homeassistant.components.switch import (
     SwitchEntity,
     SwitchEntityDescription,
 )
-from homeassistant.const import EntityCategory, Platform
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .burner import Burner
-from .compat import SwitchDeviceClass, name_aliases
-from .const import DOMAIN, ShutOffReason
+from .compat import SwitchDeviceClass
+from .const import ShutOffReason
 from .entity import ShutOffEntity, relay_errors, stove_device_info
 from .stove import GasStoveConfigEntry
 
@@ -43,9 +42,11 @@ SWITCHES: tuple[BurnerSwitchDescription, ...] = (
     # On = the gas path is enabled (relay at rest). "On" never lights or opens
     # anything, and never lifts a hold: it returns an idle cut to rest so the
     # burner can be lit by hand. The child lock is the lock entity (lock.py).
+    # The burner's main entity: its name is the burner device's name.
     BurnerSwitchDescription(
         key="gas",
         translation_key="gas",
+        name=None,
         device_class=SwitchDeviceClass.SWITCH,
         is_on_fn=_gas_enabled,
         turn_on_fn=lambda burner: burner.async_enable_gas(),
@@ -60,19 +61,11 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """A Gas switch per burner, and the stove's Hood linkage switch."""
-    registry = er.async_get(hass)
     switches = [
         BurnerSwitch(entry, burner, description)
         for burner in entry.runtime_data.burners.values()
         for description in SWITCHES
     ]
-    for switch in switches:
-        # Only a Gas switch seen for the first time: aliases a person edited
-        # or removed later stay as they are.
-        switch.alias_on_create = (
-            switch.entity_description.key == "gas"
-            and registry.async_get_entity_id(Platform.SWITCH, DOMAIN, str(switch.unique_id)) is None
-        )
     async_add_entities([*switches, HoodLinkageSwitch(entry)])
 
 
@@ -80,22 +73,6 @@ class BurnerSwitch(ShutOffEntity, SwitchEntity):
     """A switch that is a view onto its burner."""
 
     entity_description: BurnerSwitchDescription
-    alias_on_create = False
-
-    async def async_added_to_hass(self) -> None:
-        """Give a new Gas switch the burner's name as an alias.
-
-        Voice assistants match entities by name or alias, and the entity's
-        full name starts with the stove's name: without the alias, "turn off
-        the left burner" (关闭左灶) would find nothing in Assist. Google
-        Assistant through Home Assistant also takes aliases as nicknames.
-        """
-        await super().async_added_to_hass()
-        if self.alias_on_create and self.registry_entry is not None:
-            er.async_get(self.hass).async_update_entity(
-                self.entity_id,
-                aliases=name_aliases(self.registry_entry, self.burner.settings.name),
-            )
 
     @property
     def is_on(self) -> bool | None:

@@ -15,15 +15,16 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.gas_stove.const import DOMAIN
 from custom_components.gas_stove.migration import MINOR_VERSION
+from tests.compat import burner_entity_id
 from tests.conftest import TOKEN, Kitchen, wait_for
 
 BURNER_IDS = ("left", "right", "back", "wok")
 NAMES = ("Left burner", "Right burner", "Back burner", "Wok burner")
 
-LEFT_GAS = "switch.test_stove_left_burner_gas"
-LEFT_LOCK = "lock.test_stove_left_burner_child_lock"
-LEFT_BUTTON = "button.test_stove_left_burner_shut_off"
-RIGHT_GAS = "switch.test_stove_right_burner_gas"
+LEFT_GAS = burner_entity_id("switch", "test_stove", "left_burner")
+LEFT_LOCK = burner_entity_id("lock", "test_stove", "left_burner_child_lock")
+LEFT_BUTTON = burner_entity_id("button", "test_stove", "left_burner_shut_off")
+RIGHT_GAS = burner_entity_id("switch", "test_stove", "right_burner")
 
 
 def stove_entry(
@@ -86,11 +87,11 @@ async def setup_stove(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
-LEFT_FLAME = "binary_sensor.test_stove_left_burner_flame"
-LEFT_PROBLEM = "binary_sensor.test_stove_left_burner_problem"
-LEFT_COOKING = "sensor.test_stove_left_burner_cooking_time"
-LEFT_LAST = "sensor.test_stove_left_burner_last_shut_off"
-LEFT_EVENTS = "event.test_stove_left_burner_events"
+LEFT_FLAME = burner_entity_id("binary_sensor", "test_stove", "left_burner_flame")
+LEFT_PROBLEM = burner_entity_id("binary_sensor", "test_stove", "left_burner_problem")
+LEFT_COOKING = burner_entity_id("sensor", "test_stove", "left_burner_cooking_time")
+LEFT_LAST = burner_entity_id("sensor", "test_stove", "left_burner_last_shut_off")
+LEFT_EVENTS = burner_entity_id("event", "test_stove", "left_burner_events")
 
 
 def state_of(hass: HomeAssistant, entity_id: str) -> str:

@@ -33,7 +33,7 @@ import voluptuous as vol
 
 from custom_components.gas_stove.const import DOMAIN
 from custom_components.gas_stove.validation import valid_host
-from tests.compat import all_devices, serialize_schema
+from tests.compat import all_devices, burner_entity_id, serialize_schema
 from tests.conftest import TOKEN, Kitchen
 from tests.integration.common import LEFT_GAS, setup_stove, stove_entry
 
@@ -274,7 +274,7 @@ async def test_actions_bad_input(
 @pytest.mark.parametrize("value", [-5, 481, 10**12, float("inf"), float("nan"), "ten"])
 async def test_timer_number_out_of_range(hass: HomeAssistant, kitchen: Kitchen, value: Any) -> None:
     await setup_stove(hass, stove_entry(kitchen))
-    number = "number.test_stove_left_burner_shut_off_timer"
+    number = burner_entity_id("number", "test_stove", "left_burner_shut_off_timer")
     with pytest.raises((ServiceValidationError, vol.Invalid)):
         await hass.services.async_call(
             "number", "set_value", {"entity_id": number, "value": value}, blocking=True

@@ -31,17 +31,19 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     async_mock_service,
 )
+import yaml
 
+from custom_components.gas_stove.compat import child_device_info
 from custom_components.gas_stove.const import ShutOffReason, StoveEvent
 
 BLUEPRINT_DIR = Path(__file__).parents[2] / "blueprints" / "automation" / "gas_stove"
 NOTIFY = "notify_stove_events.yaml"
 HOOD = "hood_linkage.yaml"
 
-LEFT_EVENTS = "event.test_stove_left_burner_events"
-RIGHT_EVENTS = "event.test_stove_right_burner_events"
-LEFT_FLAME = "binary_sensor.test_stove_left_burner_flame"
-RIGHT_FLAME = "binary_sensor.test_stove_right_burner_flame"
+LEFT_EVENTS = "event.left_burner_events"
+RIGHT_EVENTS = "event.right_burner_events"
+LEFT_FLAME = "binary_sensor.left_burner_flame"
+RIGHT_FLAME = "binary_sensor.right_burner_flame"
 HOOD_SWITCH = "switch.kitchen_hood"
 HOOD_FAN = "fan.kitchen_hood"
 OURS = "input_boolean.hood_by_stove"
@@ -367,22 +369,33 @@ async def test_notify_filters(
 
 @pytest.fixture
 def stove_device(hass: HomeAssistant) -> str:
-    """Register both burners' event entities on one stove device, as the integration does."""
+    """A stove device with a device per burner, each with its events, as the integration does."""
     entry = MockConfigEntry(domain="gas_stove", title="Test stove")
     entry.add_to_hass(hass)
-    device = dr.async_get(hass).async_get_or_create(
+    devices = dr.async_get(hass)
+    stove = devices.async_get_or_create(
         config_entry_id=entry.entry_id, identifiers={("gas_stove", "stove")}, name="Test stove"
     )
     for burner in ("left", "right"):
+        info = child_device_info(
+            {("gas_stove", f"stove_{burner}")},
+            f"{burner} burner",
+            {"identifiers": {("gas_stove", "stove")}},
+            stove.id,
+        )
+        if "parent_device_id" in info:
+            device = devices.async_get_or_create_child(config_entry_id=entry.entry_id, **info)
+        else:
+            device = devices.async_get_or_create(config_entry_id=entry.entry_id, **info)
         er.async_get(hass).async_get_or_create(
             "event",
             "gas_stove",
             f"stove_{burner}_events",
-            suggested_object_id=f"test_stove_{burner}_burner_events",
+            suggested_object_id=f"{burner}_burner_events",
             config_entry=entry,
             device_id=device.id,
         )
-    return device.id
+    return stove.id
 
 
 async def test_tapping_turn_off_shuts_the_stove_off(
@@ -729,3 +742,68 @@ async def test_hood_fan_speed(hass: HomeAssistant, freezer: FrozenDateTimeFactor
     await _flame(hass, RIGHT_FLAME, "unavailable")  # counts as out
     await _later(hass, freezer, minutes=1, seconds=1)
     assert hood.calls == [("turn_on", {"percentage": 60}), ("turn_off", {})]
+
+
+def _documented_automation() -> dict[str, Any]:
+    """The "your own automations" example of the docs, as written there."""
+    docs = BLUEPRINT_DIR.parents[2] / "docs" / "kitchen-guards-and-blueprints.md"
+    section = docs.read_text(encoding="utf-8").split("### Your own automations on stove events")[1]
+    example = section.split("```yaml", 1)[1].split("```", 1)[0]
+    automation: dict[str, Any] = yaml.safe_load(example)["automation"][0]
+    automation["triggers"][0]["entity_id"] = LEFT_EVENTS
+    automation["actions"] = [
+        {
+            "action": "notify.test_phone",
+            "data": {"message": "{{ trigger.to_state.attributes.event_type }}"},
+        }
+    ]
+    return {**automation, "id": "documented"}
+
+
+@pytest.mark.parametrize("second", ["shut_off", "timer_warning"])
+async def test_two_events_in_one_millisecond_each_reach_an_automation(
+    hass: HomeAssistant, phone: list[ServiceCall], second: str
+) -> None:
+    """A verified shut-off fires flame_off and shut_off together: one state, new attributes."""
+    hass.states.async_set(LEFT_EVENTS, "unknown", {"event_types": EVENT_TYPES})
+    blueprint = {
+        "id": "under_test",
+        "alias": "Under test",
+        "use_blueprint": {
+            "path": f"gas_stove/{NOTIFY}",
+            "input": {
+                "event_entities": [LEFT_EVENTS],
+                "notify_service": "notify.test_phone",
+                "shut_off_reasons": ["timer"],
+            },
+        },
+    }
+    assert await async_setup_component(
+        hass, "automation", {"automation": [blueprint, _documented_automation()]}
+    )
+    await hass.async_block_till_done()
+    at = dt_util.utcnow().isoformat(timespec="milliseconds")
+    for event_type, attributes in (
+        ("flame_off", {}),
+        (second, {"reason": "timer", "verified": True, "seconds_left": 60}),
+    ):
+        hass.states.async_set(
+            LEFT_EVENTS,
+            at,
+            {"event_types": EVENT_TYPES, "event_type": event_type, "burner": "Left burner"}
+            | attributes,
+        )
+    await hass.async_block_till_done()
+    messages = [call.data["message"] for call in phone]
+    if second == "shut_off":
+        # The blueprint reports the second event of the millisecond.
+        assert messages == ["Left burner was turned off by its timer. Turn the knob to off."]
+    else:
+        # The documented automation catches its event, the second of the millisecond.
+        assert "timer_warning" in messages
+    # A renamed entity is no new event for either.
+    state = hass.states.get(LEFT_EVENTS)
+    assert state is not None
+    hass.states.async_set(LEFT_EVENTS, state.state, {**state.attributes, "friendly_name": "x"})
+    await hass.async_block_till_done()
+    assert len(phone) == len(messages)

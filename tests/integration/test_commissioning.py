@@ -14,10 +14,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.gas_stove import commissioning
+from tests.compat import burner_entity_id
 from tests.conftest import Kitchen, KitchenFactory, wait_for
 from tests.integration.common import setup_stove, stove_entry
 
-BUTTON = "button.test_stove_left_burner_commissioning_test"
+BUTTON = burner_entity_id("button", "test_stove", "left_burner_commissioning_test")
 
 
 def _attrs(hass: HomeAssistant) -> dict[str, object]:
@@ -224,6 +225,7 @@ async def test_a_slow_thermocouple_passes_the_cut_and_asks_for_a_wider_window(
     await setup_stove(hass, stove_entry(kitchen))
     await _press(hass)
     assert await kitchen.left.light()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))  # the slow poll
     await wait_for(lambda: _attrs(hass)["step"] == "measuring", timeout=10)
     await wait_for(lambda: _attrs(hass)["step"] == "blow_out_ready", timeout=15)
     seconds = _attrs(hass)["seconds"]

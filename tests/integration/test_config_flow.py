@@ -11,6 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.gas_stove.const import DOMAIN
+from tests.compat import burner_entity_id
 from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, KitchenFactory, next_address
 from tests.integration.common import (
     LEFT_GAS,
@@ -84,8 +85,10 @@ async def test_two_burners_on_one_relay(hass: HomeAssistant, kitchen: Kitchen) -
         ("Right burner", "series_no", 1.5),
     ]
     await hass.async_block_till_done()
-    assert hass.states.get("switch.kitchen_left_burner_gas") is not None
-    assert hass.states.get("lock.kitchen_right_burner_child_lock") is not None
+    assert hass.states.get(burner_entity_id("switch", "kitchen", "left_burner")) is not None
+    assert (
+        hass.states.get(burner_entity_id("lock", "kitchen", "right_burner_child_lock")) is not None
+    )
 
 
 def _defaults(result: Any) -> dict[str, Any]:
@@ -314,9 +317,10 @@ async def test_options_flow(hass: HomeAssistant, kitchen: Kitchen) -> None:
         "countdown_piid": 0,
     }
     # The entry reloaded with the new name; the entity keeps its unique id.
-    state = hass.states.get("switch.test_stove_right_burner_gas")
+    state = hass.states.get(burner_entity_id("switch", "kitchen", "right_burner"))
     assert state is not None
-    assert state.attributes["friendly_name"] == "Test stove Wok gas"
+    # The burner is a device named as the burner; its Gas switch carries that name.
+    assert state.attributes["friendly_name"] == "Wok"
 
 
 async def test_options_flow_single_burner(

@@ -18,6 +18,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.gas_stove.const import DOMAIN
 from custom_components.gas_stove.diagnostics import redact_tokens, token_keys
+from tests.compat import burner_entity_id
 from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, KitchenFactory, wait_for
 from tests.integration.common import LEFT_GAS, LEFT_LOCK, setup_stove, stove_entry
 
@@ -69,7 +70,7 @@ async def test_token_never_logged(
     await hass.config_entries.flow.async_configure(result["flow_id"], {"next_step_id": "finish"})
     await hass.async_block_till_done()
     # Actions, a failing relay, and recovery.
-    gas = "switch.k_left_burner_gas"
+    gas = burner_entity_id("switch", "k", "left_burner")
     await hass.services.async_call("switch", "turn_off", {"entity_id": gas}, blocking=True)
     await wait_for(lambda: hass.states.get(gas).state == "on", timeout=3)
     kitchen.relay.faults.drop_requests = 1.0

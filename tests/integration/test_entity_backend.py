@@ -11,11 +11,12 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.gas_stove.const import DOMAIN
+from tests.compat import burner_entity_id
 from tests.conftest import wait_for
 from tests.integration.common import setup_template_relay
 
-GAS = "switch.zigbee_stove_wok_gas"
-LOCK = "lock.zigbee_stove_wok_child_lock"
+GAS = burner_entity_id("switch", "zigbee_stove", "wok")
+LOCK = burner_entity_id("lock", "zigbee_stove", "wok_child_lock")
 RELAY = "input_boolean.relay"
 
 

@@ -12,6 +12,7 @@ from homeassistant.helpers import issue_registry as ir, translation
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from tests.compat import burner_entity_id
 from tests.conftest import KitchenFactory, wait_for
 from tests.integration.common import (
     LEFT_COOKING,
@@ -64,7 +65,10 @@ async def test_knob_held_escalates_and_clears(
     kitchen.left.knob_held_fault = True  # someone holds the knob pushed in
 
     await hass.services.async_call(
-        "button", "press", {"entity_id": "button.test_stove_left_burner_shut_off"}, blocking=True
+        "button",
+        "press",
+        {"entity_id": burner_entity_id("button", "test_stove", "left_burner_shut_off")},
+        blocking=True,
     )
     # The verification window (3 s) closes with the flame still on.
     await wait_for(lambda: state_of(hass, LEFT_PROBLEM) == STATE_ON, timeout=8)
@@ -125,7 +129,10 @@ async def test_relay_unreachable_while_lit(
     assert hass.states.get(LEFT_PROBLEM).attributes["reason"] == "relay_unreachable_while_lit"
     assert state_of(hass, LEFT_GAS) == STATE_UNKNOWN  # still takes a shut-off
     # The right burner is out: no problem there.
-    assert state_of(hass, "binary_sensor.test_stove_right_burner_problem") == STATE_OFF
+    assert (
+        state_of(hass, burner_entity_id("binary_sensor", "test_stove", "right_burner_problem"))
+        == STATE_OFF
+    )
     kitchen.relay.faults.offline = False
     await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
     await wait_for(lambda: state_of(hass, LEFT_PROBLEM) == STATE_OFF)
@@ -205,7 +212,10 @@ async def test_stale_out_reading_does_not_verify(
     await asyncio.sleep(0.5)  # hot now, but the last reading (10 s poll) said out
     assert state_of(hass, LEFT_FLAME) == STATE_OFF
     await hass.services.async_call(
-        "button", "press", {"entity_id": "button.test_stove_left_burner_shut_off"}, blocking=True
+        "button",
+        "press",
+        {"entity_id": burner_entity_id("button", "test_stove", "left_burner_shut_off")},
+        blocking=True,
     )
     # The old "out" does not count: the verification asks for fresh readings,
     # finds the flame and the window closes with a Problem, not a false "out".

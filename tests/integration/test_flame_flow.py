@@ -9,6 +9,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
 from custom_components.gas_stove.const import DOMAIN
+from tests.compat import burner_entity_id
 from tests.conftest import OTHER_TOKEN, TOKEN, KitchenFactory
 from tests.integration.common import LEFT_FLAME, setup_stove, stove_entry
 
@@ -69,7 +70,10 @@ async def test_miot_flame_sensor_in_the_config_flow(
     assert settings["flame_source"] == "miot"
     assert settings["flame_host"] == kitchen.sensor.host
     await hass.async_block_till_done()
-    assert hass.states.get("binary_sensor.kitchen_left_burner_flame").state == "off"
+    assert (
+        hass.states.get(burner_entity_id("binary_sensor", "kitchen", "left_burner_flame")).state
+        == "off"
+    )
 
 
 async def test_entity_flame_source_in_the_config_flow(
@@ -229,7 +233,10 @@ async def test_options_flow_miot_source(hass: HomeAssistant, make_kitchen: Kitch
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert hass.states.get("binary_sensor.test_stove_right_burner_flame").state == "off"
+    assert (
+        hass.states.get(burner_entity_id("binary_sensor", "test_stove", "right_burner_flame")).state
+        == "off"
+    )
 
 
 async def test_a_stored_flame_token_is_not_asked_for_again(

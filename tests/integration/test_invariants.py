@@ -81,6 +81,7 @@ from pytest_homeassistant_custom_component.ignore_uncaught_exceptions import (
 
 from custom_components.gas_stove.const import DOMAIN, StoveEvent
 from custom_components.gas_stove.stove import GasStoveData
+from tests.compat import burner_entity_id
 from tests.conftest import SHORT_CONFIRM_DEADLINE, Kitchen, KitchenFactory, wait_for
 from tests.integration.common import stove_entry
 
@@ -123,19 +124,19 @@ with_sensor = st.lists(st.one_of(common_steps + sensor_steps), min_size=1, max_s
 
 
 def _gas(burner_id: str) -> str:
-    return f"switch.test_stove_{burner_id}_burner_gas"
+    return burner_entity_id("switch", "test_stove", f"{burner_id}_burner")
 
 
 def _lock(burner_id: str) -> str:
-    return f"lock.test_stove_{burner_id}_burner_child_lock"
+    return burner_entity_id("lock", "test_stove", f"{burner_id}_burner_child_lock")
 
 
 def _button(burner_id: str) -> str:
-    return f"button.test_stove_{burner_id}_burner_shut_off"
+    return burner_entity_id("button", "test_stove", f"{burner_id}_burner_shut_off")
 
 
 def _problem(burner_id: str) -> str:
-    return f"binary_sensor.test_stove_{burner_id}_burner_problem"
+    return burner_entity_id("binary_sensor", "test_stove", f"{burner_id}_burner_problem")
 
 
 @dataclass

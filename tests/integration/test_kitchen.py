@@ -22,6 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.gas_stove.const import DOMAIN
+from tests.compat import burner_entity_id
 from tests.conftest import Kitchen, wait_for
 from tests.integration.common import (
     LEFT_EVENTS,
@@ -154,7 +155,10 @@ async def test_emergency_cuts_and_holds_everything(
     await hass.async_block_till_done()
     await wait_for(lambda: kitchen.relay.channel_state(1) and kitchen.relay.channel_state(2))
     assert hass.states.get(LEFT_LOCK).state == "locked"
-    assert hass.states.get("lock.test_stove_right_burner_child_lock").state == "locked"
+    assert (
+        hass.states.get(burner_entity_id("lock", "test_stove", "right_burner_child_lock")).state
+        == "locked"
+    )
     await wait_for(lambda: _hood(hass) == STATE_ON)
     await _flame(hass, LEFT_FLAME_SOURCE, False)
     await wait_for(lambda: "shut_off" in log.types())
@@ -177,7 +181,10 @@ async def test_emergency_cuts_and_holds_everything(
     await hass.services.async_call("lock", "unlock", {"entity_id": LEFT_LOCK}, blocking=True)
     assert issue_registry.async_get_issue(DOMAIN, f"emergency_{entry.entry_id}") is not None
     await hass.services.async_call(
-        "lock", "unlock", {"entity_id": "lock.test_stove_right_burner_child_lock"}, blocking=True
+        "lock",
+        "unlock",
+        {"entity_id": burner_entity_id("lock", "test_stove", "right_burner_child_lock")},
+        blocking=True,
     )
     assert issue_registry.async_get_issue(DOMAIN, f"emergency_{entry.entry_id}") is None
     assert await kitchen.left.light()

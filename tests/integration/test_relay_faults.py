@@ -15,6 +15,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.gas_stove.const import DOMAIN
+from tests.compat import burner_entity_id
 from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, wait_for
 from tests.integration.common import LEFT_GAS, LEFT_LOCK, LEFT_PROBLEM, setup_stove, stove_entry
 
@@ -276,7 +277,10 @@ async def test_a_second_burners_write_or_a_poll_in_flight_does_not_hold_up_a_cut
     kitchen.relay.faults.delay = 0.5
     right = asyncio.create_task(
         hass.services.async_call(
-            "switch", "turn_off", {"entity_id": "switch.test_stove_right_burner_gas"}, blocking=True
+            "switch",
+            "turn_off",
+            {"entity_id": burner_entity_id("switch", "test_stove", "right_burner")},
+            blocking=True,
         )
     )
     poll = asyncio.create_task(coordinator.async_refresh())

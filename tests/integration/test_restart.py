@@ -20,6 +20,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from tests.compat import burner_entity_id
 from tests.conftest import Kitchen, KitchenFactory, wait_for
 from tests.integration.common import (
     LEFT_BUTTON,
@@ -140,12 +141,17 @@ async def test_external_cut_is_reported_not_fought(hass: HomeAssistant, kitchen:
     kitchen.relay.set_channel(2, True)  # e.g. toggled in the Mi Home app
     await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get("switch.test_stove_right_burner_gas").state == STATE_OFF
+    assert (
+        hass.states.get(burner_entity_id("switch", "test_stove", "right_burner")).state == STATE_OFF
+    )
     await asyncio.sleep(0.3)
     assert kitchen.relay.channel_state(2) is True
     # A person releases it.
     await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": "switch.test_stove_right_burner_gas"}, blocking=True
+        "switch",
+        "turn_on",
+        {"entity_id": burner_entity_id("switch", "test_stove", "right_burner")},
+        blocking=True,
     )
     assert kitchen.relay.channel_state(2) is False
 

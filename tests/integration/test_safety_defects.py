@@ -38,7 +38,7 @@ from pytest_homeassistant_custom_component.ignore_uncaught_exceptions import (
 
 from custom_components.gas_stove.const import DOMAIN
 from custom_components.gas_stove.memory import BurnerMemory, SavedBurner, SavedTimer
-from tests.compat import device_by_identifier
+from tests.compat import burner_entity_id, device_by_identifier
 from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, KitchenFactory, wait_for
 from tests.integration.common import (
     LEFT_EVENTS,
@@ -62,7 +62,7 @@ from tests.integration.test_kitchen import (
     _start as _kitchen_start,
 )
 
-RIGHT_LOCK = "lock.test_stove_right_burner_child_lock"
+RIGHT_LOCK = burner_entity_id("lock", "test_stove", "right_burner_child_lock")
 
 
 async def _assist(hass: HomeAssistant, config_dir: Path) -> None:
@@ -125,7 +125,7 @@ async def test_s1_turning_the_whole_kitchen_on_lifts_no_hold(
     device = device_by_identifier(hass, (DOMAIN, entry.entry_id), entry.entry_id)
     dr.async_get(hass).async_update_device(device.id, area_id=area.id)
     await hass.services.async_call("lock", "lock", {"entity_id": LEFT_LOCK}, blocking=True)
-    both = [LEFT_GAS, "switch.test_stove_right_burner_gas"]
+    both = [LEFT_GAS, burner_entity_id("switch", "test_stove", "right_burner")]
     for target in ({"area_id": area.id}, {"device_id": device.id}, {"entity_id": both}):
         # A held burner refuses "on"; the others are turned on (nothing to do).
         try:
@@ -292,7 +292,10 @@ async def test_s12_new_token_takes_effect_when_another_stove_shares_the_relay(
     await hass.async_block_till_done()
     assert stove_a.state is ConfigEntryState.LOADED
     await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": "switch.stove_0_burner_0_gas"}, blocking=True
+        "switch",
+        "turn_off",
+        {"entity_id": burner_entity_id("switch", "stove_0", "burner_0")},
+        blocking=True,
     )
     assert kitchen.relay.channel_state(1) is True
 
@@ -470,7 +473,7 @@ async def test_s3_a_flame_sensor_dropout_does_not_restart_the_max_burn_time(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     entry = await _lit_wok(hass)
-    log = EventLog(hass, "event.zigbee_stove_wok_events")
+    log = EventLog(hass, burner_entity_id("event", "zigbee_stove", "wok_events"))
     await _later_frozen(hass, freezer, minutes=100)
     # The flame sensor drops off the network for a moment.
     hass.states.async_set(UV, "unavailable")
@@ -572,8 +575,8 @@ async def test_s6_child_lock_on_a_relay_that_raises_is_reported_and_retried(
     await hass.async_block_till_done()
     entry = _zigbee_stove()
     await setup_stove(hass, entry)
-    lock = "lock.zigbee_stove_wok_child_lock"
-    problem = "binary_sensor.zigbee_stove_wok_problem"
+    lock = burner_entity_id("lock", "zigbee_stove", "wok_child_lock")
+    problem = burner_entity_id("binary_sensor", "zigbee_stove", "wok_problem")
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call("lock", "lock", {"entity_id": lock}, blocking=True)
     assert err.value.translation_key == "relay_unreachable_action"  # translated, not a trace
@@ -588,7 +591,7 @@ async def test_s6_child_lock_on_a_relay_that_raises_is_reported_and_retried(
     assert hass.states.get(lock).state == "locked"
 
 
-RIGHT_GAS = "switch.test_stove_right_burner_gas"
+RIGHT_GAS = burner_entity_id("switch", "test_stove", "right_burner")
 
 
 async def _cut_from_outside(hass: HomeAssistant, kitchen: Kitchen, entry: MockConfigEntry) -> None:
@@ -807,8 +810,8 @@ async def test_s9_a_relay_that_keeps_leaving_the_hold_is_reported_not_fought(
     hass.states.async_set(UV, "off")
     entry = _zigbee_stove()
     await setup_stove(hass, entry)
-    lock = "lock.zigbee_stove_wok_child_lock"
-    problem = "binary_sensor.zigbee_stove_wok_problem"
+    lock = burner_entity_id("lock", "zigbee_stove", "wok_child_lock")
+    problem = burner_entity_id("binary_sensor", "zigbee_stove", "wok_problem")
     # The lock's own write may already be undone before it is confirmed.
     with contextlib.suppress(HomeAssistantError):
         await hass.services.async_call("lock", "lock", {"entity_id": lock}, blocking=True)

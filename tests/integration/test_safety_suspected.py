@@ -34,6 +34,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.gas_stove import kitchen as kitchen_module
 from custom_components.gas_stove.const import DOMAIN
 from custom_components.gas_stove.memory import BurnerMemory
+from tests.compat import burner_entity_id
 from tests.conftest import Kitchen, wait_for
 from tests.integration.common import (
     LEFT_EVENTS,
@@ -361,7 +362,7 @@ async def test_never_more_than_20_packets_a_second_to_one_relay(
         await hass.services.async_call(
             "button",
             "press",
-            {"entity_id": "button.test_stove_left_burner_shut_off"},
+            {"entity_id": burner_entity_id("button", "test_stove", "left_burner_shut_off")},
             blocking=True,
         )
     # Still reported within the shut-off's deadline.

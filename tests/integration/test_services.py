@@ -14,7 +14,7 @@ from homeassistant.helpers import (
 import pytest
 
 from custom_components.gas_stove.const import DOMAIN
-from tests.compat import device_by_identifier
+from tests.compat import burner_entity_id, device_by_identifier
 from tests.conftest import Kitchen
 from tests.integration.common import LEFT_GAS, LEFT_LAST, setup_stove, stove_entry
 
@@ -29,7 +29,12 @@ async def test_shut_off_a_whole_stove_by_device(hass: HomeAssistant, kitchen: Ki
     assert kitchen.relay.channel_state(1) is True
     assert kitchen.relay.channel_state(2) is True
     assert hass.states.get(LEFT_LAST).state == "service"
-    assert hass.states.get("sensor.test_stove_right_burner_last_shut_off").state == "service"
+    assert (
+        hass.states.get(
+            burner_entity_id("sensor", "test_stove", "right_burner_last_shut_off")
+        ).state
+        == "service"
+    )
 
 
 async def test_shut_off_needs_a_burner(hass: HomeAssistant, kitchen: Kitchen) -> None:
@@ -53,7 +58,9 @@ async def test_shut_off_reports_the_burner_that_failed(
         await hass.services.async_call(DOMAIN, "shut_off", {"device_id": device.id}, blocking=True)
     assert "Left burner" in str(err.value)
     assert "Right burner" in str(err.value)
-    problem = hass.states.get("binary_sensor.test_stove_left_burner_problem")
+    problem = hass.states.get(
+        burner_entity_id("binary_sensor", "test_stove", "left_burner_problem")
+    )
     assert problem.state == "on"
     assert problem.attributes["reason"] == "shutoff_unconfirmed"
 
@@ -75,4 +82,9 @@ async def test_shut_off_by_label_and_by_floor(hass: HomeAssistant, kitchen: Kitc
     await hass.services.async_call(
         DOMAIN, "set_timer", {"floor_id": floor.floor_id, "duration": "00:20:00"}, blocking=True
     )
-    assert hass.states.get("number.test_stove_right_burner_shut_off_timer").state == "20"
+    assert (
+        hass.states.get(
+            burner_entity_id("number", "test_stove", "right_burner_shut_off_timer")
+        ).state
+        == "20"
+    )

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.gas_stove import relay
 from custom_components.gas_stove.const import DOMAIN
-from tests.compat import device_by_identifier
+from tests.compat import burner_entity_id, device_by_identifier
 from tests.conftest import Kitchen, KitchenFactory, wait_for
 from tests.integration.common import (
     LEFT_EVENTS,
@@ -28,9 +28,9 @@ from tests.integration.common import (
     stove_entry,
 )
 
-TIMER = "number.test_stove_left_burner_shut_off_timer"
-SHUT_OFF_AT = "sensor.test_stove_left_burner_shut_off_at"
-RIGHT_TIMER = "number.test_stove_right_burner_shut_off_timer"
+TIMER = burner_entity_id("number", "test_stove", "left_burner_shut_off_timer")
+SHUT_OFF_AT = burner_entity_id("sensor", "test_stove", "left_burner_shut_off_at")
+RIGHT_TIMER = burner_entity_id("number", "test_stove", "right_burner_shut_off_timer")
 
 
 def _deadline(hass: HomeAssistant) -> datetime | None:
@@ -252,7 +252,10 @@ async def test_relay_down_at_expiry(
     )
     # Tried, and tried again, then reported: Problem and a repair issue.
     await wait_for(
-        lambda: hass.states.get("binary_sensor.test_stove_left_burner_problem").state == STATE_ON,
+        lambda: hass.states.get(
+            burner_entity_id("binary_sensor", "test_stove", "left_burner_problem")
+        ).state
+        == STATE_ON,
         timeout=10,
     )
     issue = issue_registry.async_get_issue(DOMAIN, f"relay_not_confirmed_{entry.entry_id}_left")
@@ -263,7 +266,10 @@ async def test_relay_down_at_expiry(
     await entry.runtime_data.coordinators[kitchen.relay.host].async_refresh()
     await hass.services.async_call("switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True)
     await wait_for(
-        lambda: hass.states.get("binary_sensor.test_stove_left_burner_problem").state == STATE_OFF
+        lambda: hass.states.get(
+            burner_entity_id("binary_sensor", "test_stove", "left_burner_problem")
+        ).state
+        == STATE_OFF
     )
     assert (
         issue_registry.async_get_issue(DOMAIN, f"relay_not_confirmed_{entry.entry_id}_left") is None
@@ -286,12 +292,20 @@ async def test_retries_at_expiry_do_not_hold_up_home_assistant(
     await _at(hass, _due(deadline))
     # One attempt (6 s budget) and what follows it, far from the 120 s window.
     assert time.monotonic() - started < 30
-    assert hass.states.get("binary_sensor.test_stove_left_burner_problem").state == STATE_ON
+    assert (
+        hass.states.get(
+            burner_entity_id("binary_sensor", "test_stove", "left_burner_problem")
+        ).state
+        == STATE_ON
+    )
     # Still retrying in the background: the relay's return ends it.
     kitchen.relay.faults.offline = False
     await wait_for(lambda: kitchen.relay.channel_state(1), timeout=15)
     await wait_for(
-        lambda: hass.states.get("binary_sensor.test_stove_left_burner_problem").state == STATE_OFF,
+        lambda: hass.states.get(
+            burner_entity_id("binary_sensor", "test_stove", "left_burner_problem")
+        ).state
+        == STATE_OFF,
         timeout=5,
     )
 

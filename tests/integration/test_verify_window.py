@@ -17,6 +17,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.gas_stove.const import DOMAIN
+from custom_components.gas_stove.migration import MINOR_VERSION
 from emulator.burner import cool_tau_for
 from tests.conftest import Kitchen, KitchenFactory, wait_for
 from tests.integration.common import (
@@ -106,7 +107,7 @@ async def test_an_old_entry_loses_the_old_default_and_keeps_a_chosen_window(
     assert (burners["left"]["verify_window"], burners["right"]["verify_window"]) == (50, 20)
     # A UV or ionisation sensor follows the flame: its 15 s stays.
     assert burners["x"]["verify_window"] == 15
-    assert entry.minor_version == 2
+    assert entry.minor_version == MINOR_VERSION
 
 
 async def test_an_entry_from_a_newer_version_is_not_touched(

@@ -94,12 +94,11 @@ def test_01_log_in(story: Story) -> None:
     """The login page takes dev / dev and the frontend starts."""
     ui = story.ui
     ui.go("/")
-    ui.wait("input[name='username']")
+    ui.wait_login_form()
     story.shot("login_page")
     ui.log_in(*LOGIN)
     ui.wait_logged_in()
     assert ui.user_language() == "en"
-    ui.wait("#sidebar-config")
     story.shot("logged_in_overview")
 
 
@@ -217,6 +216,8 @@ def test_03_gas_off_puts_the_flame_out(story: Story) -> None:
     # turned back by hand, the burner stays out.
     wait_for("the Gas switch to show on again", lambda: ui.toggle_is_on(ids["gas"]), 15)
     assert emulator.burner(NEW_BURNER_INDEX)["flame"] is False
+    manual = EN["entity"]["sensor"]["last_shut_off"]["state"]["manual"]
+    assert ui.row_state(ids["last_shut_off"]) == manual
     story.facts["flame_en"] = {"on": lit, "off": out}
     ui.scroll_to(ids["flame"])
     story.shot("device_page_flame_out")

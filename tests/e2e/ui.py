@@ -251,6 +251,10 @@ class Ui:
 
     # --- login --------------------------------------------------------------
 
+    def wait_login_form(self) -> None:
+        """Until the login page asks for a user name."""
+        self.wait(LOGIN_USERNAME)
+
     def log_in(self, username: str, password: str) -> None:
         """Fill the login form and press Log in."""
         self.type_into(self.wait(LOGIN_USERNAME), username)
@@ -269,6 +273,7 @@ class Ui:
             timeout,
         )
         self.wait_started()
+        self.wait(SIDEBAR_CONFIG)
 
     # --- config flow --------------------------------------------------------
 

@@ -241,7 +241,7 @@ async def seed(args: argparse.Namespace) -> None:
     lines.append(text)
     lines.append(await seed_token(hass, user, config_dir / ".dev_token"))
     lines += seed_yaml_includes(config_dir)
-    lines.append(seed_http(config_dir, "127.0.0.1", 8123))
+    lines.append(seed_http(config_dir, "127.0.0.1", args.http_port))
 
     # The auth store saves with a delay: stopping flushes it ("final write").
     logging.getLogger("homeassistant.core").setLevel(logging.WARNING)
@@ -260,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--title", default="Demo stove")
     parser.add_argument("--username", default="dev")
     parser.add_argument("--password", default="dev")
+    parser.add_argument("--http-port", type=int, default=8123, help="Home Assistant's port")
     args = parser.parse_args(argv)
     args.relay_token = args.relay_token.lower()
     if not TOKEN_RE.match(args.relay_token):

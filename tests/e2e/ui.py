@@ -50,8 +50,7 @@ FLOW_MENU_ITEM = "ha-list-item"
 FLOW_SUBMIT = 'ha-button[slot="primaryAction"]'
 FLOW_CLOSE = 'ha-icon-button[slot="headerNavigationIcon"]'
 RADIO_OPTION = "ha-radio-option"
-INTEGER_FIELD = "ha-form-integer"
-SLIDER = '[role="slider"]'
+NUMBER_SELECTOR = "ha-selector-number"
 ENTITY_ROW = "hui-generic-entity-row"
 ENTITY_TOGGLE = "ha-entity-toggle"
 SWITCH = "ha-switch"
@@ -321,25 +320,20 @@ class Ui:
         """Type into a text field of the form."""
         self.type_into(self.flow_input(name), value)
 
-    def flow_slider(self, name: str, value: int) -> None:
-        """Set an integer field shown as a slider, with the arrow keys."""
-        field = self.wait(
-            INTEGER_FIELD,
+    def flow_number(self, name: str, value: int) -> None:
+        """Type into a number field of the form (a number box, as siid/piid are)."""
+        selector = self.wait(
+            NUMBER_SELECTOR,
             root=self.flow_dialog,
-            where=lambda e: self.driver.execute_script("return arguments[0].schema.name", e)
-            == name,
+            where=lambda e: self.driver.execute_script("return arguments[0].name", e) == name,
         )
-        slider = self.wait(SLIDER, root=lambda: field)
-
-        def current() -> int:
-            return int(self.driver.execute_script("return arguments[0].data", field))
-
-        for _ in range(100):
-            now = current()
-            if now == value:
-                return
-            slider.send_keys(Keys.ARROW_RIGHT if now < value else Keys.ARROW_LEFT)
-        raise AssertionError(f"the {name} slider did not reach {value} (at {current()})")
+        self.type_into(self.wait("input", root=lambda: selector), str(value))
+        wait_for(
+            f"{name} to read {value}",
+            lambda: str(self.driver.execute_script("return arguments[0].value", selector))
+            == str(value),
+            5,
+        )
 
     def flow_choose(self, label: str) -> None:
         """Pick the radio option that shows this text."""

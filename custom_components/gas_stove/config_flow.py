@@ -112,6 +112,8 @@ _ERROR_FIELD = {
     "invalid_token": CONF_TOKEN,
     "wrong_token": CONF_TOKEN,
     "channel_not_found": CONF_SIID,
+    "channel_in_use": CONF_SIID,
+    "channel_duplicate": CONF_SIID,
     "channel_not_switch": CONF_PIID,
 }
 
@@ -183,9 +185,15 @@ def _miio_hosts_in_use(hass: HomeAssistant) -> set[str]:
     }
 
 
-def _configured_channels(hass: HomeAssistant, skip: str | None = None) -> set[str]:
+def _configured_channels(
+    hass: HomeAssistant, skip: str | None = None
+) -> dict[str, tuple[str, str]]:
+    """Every relay channel of the other stoves, with the stove and burner it cuts."""
     return {
-        channel_key(burner)
+        channel_key(burner): (
+            entry.data.get(CONF_NAME, entry.title),
+            burner_settings(entry, burner).name,
+        )
         for entry in hass.config_entries.async_entries(DOMAIN)
         if entry.entry_id != skip
         for burner in entry.data.get(CONF_BURNERS, [])
@@ -287,6 +295,7 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
     async def async_step_miio(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Host, token and channel of a miIO relay; connect before going on."""
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             raw = {
                 CONF_BACKEND: RelayBackend.MIIO.value,
@@ -300,9 +309,18 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
                 CONF_PIID: int(user_input[CONF_PIID]),
             }
             key = channel_key(raw)
-            if key in _configured_channels(self.hass):
-                return self.async_abort(reason="channel_in_use")
-            error = self._channel_error(key)
+            # What the person typed is checked before whose channel it is.
+            if not valid_host(raw[CONF_HOST]):
+                error: str | None = "invalid_host"
+            elif not TOKEN_RE.match(raw[CONF_TOKEN]):
+                error = "invalid_token"
+            else:
+                error = self._channel_error(key)
+            if error is None and (owner := _configured_channels(self.hass).get(key)):
+                # Said on the field, with who owns it: the person picks
+                # another channel instead of losing the whole flow.
+                error = "channel_in_use"
+                placeholders = {"stove": owner[0], "owner": owner[1]}
             if error is None:
                 error, model = await async_check_relay(
                     self.hass,
@@ -328,7 +346,7 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
             step_id="miio",
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
-            description_placeholders={"burner": self._pending[CONF_NAME]},
+            description_placeholders={"burner": self._pending[CONF_NAME], **placeholders},
         )
 
     def _suggest_next_channel(self) -> dict[str, Any]:
@@ -347,14 +365,16 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
     async def async_step_entity(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Any switch entity Home Assistant already controls."""
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             entity_id: str = user_input[CONF_ENTITY_ID]
             raw = {CONF_BACKEND: RelayBackend.ENTITY.value, CONF_ENTITY_ID: entity_id}
             key = channel_key(raw)
             registry_entry = er.async_get(self.hass).async_get(entity_id)
-            if key in _configured_channels(self.hass):
-                return self.async_abort(reason="channel_in_use")
-            if registry_entry is not None and registry_entry.platform == DOMAIN:
+            if owner := _configured_channels(self.hass).get(key):
+                errors[CONF_ENTITY_ID] = "channel_in_use"
+                placeholders = {"stove": owner[0], "owner": owner[1]}
+            elif registry_entry is not None and registry_entry.platform == DOMAIN:
                 errors["base"] = "entity_is_ours"
             elif (error := self._channel_error(key)) is not None:
                 errors["base"] = error
@@ -372,7 +392,7 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
                 }
             ),
             errors=errors,
-            description_placeholders={"burner": self._pending[CONF_NAME]},
+            description_placeholders={"burner": self._pending[CONF_NAME], **placeholders},
         )
 
     async def _async_burner_done(self, raw: dict[str, Any]) -> ConfigFlowResult:

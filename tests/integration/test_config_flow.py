@@ -190,7 +190,7 @@ async def test_miio_errors(
         flow_id, {**BURNER, "name": "Right burner"}
     )
     result = await hass.config_entries.flow.async_configure(flow_id, _miio(kitchen))
-    assert result["errors"] == {"base": "channel_duplicate"}
+    assert result["errors"] == {"siid": "channel_duplicate"}
 
 
 async def test_stove_name_must_be_one_short_line(hass: HomeAssistant) -> None:
@@ -223,15 +223,25 @@ async def test_no_plug_protocol_is_offered_and_old_plug_entries_keep_working(
     assert any(c.method == "set_power" for c in kitchen.relay.stats.applied)
 
 
-async def test_channel_of_another_stove_aborts(hass: HomeAssistant, kitchen: Kitchen) -> None:
+async def test_a_channel_of_another_stove_is_named_on_the_field(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
     await setup_stove(hass, stove_entry(kitchen))
     result = await _start(hass)
     await hass.config_entries.flow.async_configure(result["flow_id"], {**BURNER, "name": "A"})
+    # What was typed wrong is said first, whoever owns the channel.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _miio(kitchen, siid=3, token="xyz")
+    )
+    assert result["errors"] == {"token": "invalid_token"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], _miio(kitchen, siid=3)
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "channel_in_use"
+    # The flow goes on: the person can pick another channel.
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"siid": "channel_in_use"}
+    placeholders = result["description_placeholders"]
+    assert (placeholders["stove"], placeholders["owner"]) == ("Test stove", "Right burner")
 
 
 async def test_entity_backend_flow(hass: HomeAssistant, kitchen: Kitchen) -> None:
@@ -450,8 +460,9 @@ async def test_entity_of_another_stove_aborts(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"entity_id": "switch.relay"}
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "channel_in_use"
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"entity_id": "channel_in_use"}
+    assert result["description_placeholders"]["stove"] == "S"
 
 
 async def test_six_burners_finish_by_themselves(hass: HomeAssistant) -> None:

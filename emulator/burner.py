@@ -31,6 +31,7 @@ from .timers import TimerSet
 Wiring = Literal["series_nc", "series_no"]
 WIRINGS: tuple[Wiring, ...] = ("series_nc", "series_no")
 MAX_EVENTS = 200
+RECENT_EVENTS = 8
 
 
 # Hot and loaded by the valve coil a thermocouple gives 10-15 mV; the magnet
@@ -251,6 +252,8 @@ class EmulatedBurner:
             "last_valve_close": (
                 None if self.last_valve_close is None else asdict(self.last_valve_close)
             ),
+            # The latest transitions, newest last, for the control page's log.
+            "recent_events": [asdict(event) for event in self.events[-RECENT_EVENTS:]],
             "params": asdict(self.params),
         }
 

@@ -254,3 +254,13 @@ async def test_fired_home_assistant_timers_advance_the_model(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=40))
     assert "valve_open" not in flags(b)
     assert b.thermocouple_mv_clean() == 0.0
+
+
+async def test_the_snapshot_keeps_the_latest_events_for_the_page(burner: BurnerFactory) -> None:
+    b = burner()
+    assert await b.light()
+    b.blow_out()
+    recent = b.snapshot()["recent_events"]
+    assert [event["event"] for event in recent][-2:] == ["flame blown out", "flame off"]
+    assert len(recent) <= 8
+    assert all(isinstance(event["time"], float) for event in recent)

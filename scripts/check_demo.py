@@ -159,7 +159,10 @@ class Checker:
             ours = sorted(
                 f"{s['entity_id']}={s['state']}"
                 for s in states
-                if "_burner" in s["entity_id"] or "demo_stove" in s["entity_id"]
+                if any(
+                    part in s["entity_id"]
+                    for part in ("_burner", "hood_linkage", "zuo_zao", "you_zao")
+                )
             )
             print(f"check: entities of the stove: {', '.join(ours)}")
         return True

@@ -57,7 +57,9 @@ TOKEN_CLIENT_NAME = "scripts/develop"
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
-def demo_entry(host: str, token: str, title: str, sensor_host: str) -> ConfigEntry:
+def demo_entry(
+    host: str, token: str, title: str, sensor_host: str, names: tuple[str, str]
+) -> ConfigEntry:
     """Build the config entry the config flow would create for the emulated stove."""
 
     def burner(burner_id: str, siid: int) -> dict[str, Any]:
@@ -96,8 +98,8 @@ def demo_entry(host: str, token: str, title: str, sensor_host: str) -> ConfigEnt
         data={"name": title, "burners": [burner("left", 2), burner("right", 3)]},
         options={
             "burners": {
-                "left": {"name": "Left burner", **settings, **flame(2)},
-                "right": {"name": "Right burner", **settings, **flame(3)},
+                "left": {"name": names[0], **settings, **flame(2)},
+                "right": {"name": names[1], **settings, **flame(3)},
             }
         },
         discovery_keys=MappingProxyType({}),
@@ -106,7 +108,12 @@ def demo_entry(host: str, token: str, title: str, sensor_host: str) -> ConfigEnt
 
 
 async def seed_config_entry(
-    hass: HomeAssistant, host: str, token: str, title: str, sensor_host: str
+    hass: HomeAssistant,
+    host: str,
+    token: str,
+    title: str,
+    sensor_host: str,
+    names: tuple[str, str],
 ) -> str:
     """Add the demo entry unless a gas_stove entry exists already."""
     store: Store[dict[str, Any]] = Store(
@@ -116,7 +123,7 @@ async def seed_config_entry(
     for entry in data["entries"]:
         if entry.get("domain") == DOMAIN:
             return f"config entry: kept existing {entry.get('title')!r} ({entry.get('entry_id')})"
-    entry = demo_entry(host, token, title, sensor_host)
+    entry = demo_entry(host, token, title, sensor_host, names)
     data["entries"].append(entry.as_dict())
     await store.async_save(data)
     return f"config entry: added {title!r} ({entry.entry_id}) -> relay {host}"
@@ -150,6 +157,22 @@ async def seed_user(
     await hass.auth.async_link_user(user, credentials)
     role = "owner" if user.is_owner else "administrator"
     return f"user: created {username!r} / {password!r} ({role})", user
+
+
+async def seed_user_language(hass: HomeAssistant, user: Any, language: str) -> str:
+    """The user's profile language, as the profile page stores it."""
+    store: Store[dict[str, Any]] = Store(hass, 1, f"frontend.user_data_{user.id}")
+    data = await store.async_load() or {}
+    data["language"] = {
+        "language": language,
+        "number_format": "language",
+        "time_format": "language",
+        "date_format": "language",
+        "time_zone": "local",
+        "first_weekday": "language",
+    }
+    await store.async_save(data)
+    return f"user language: {language}"
 
 
 async def seed_token(hass: HomeAssistant, user: Any, token_file: Path) -> str:
@@ -233,12 +256,19 @@ async def seed(args: argparse.Namespace) -> None:
 
     lines = [
         await seed_config_entry(
-            hass, args.relay_host, args.relay_token, args.title, args.sensor_host
+            hass,
+            args.relay_host,
+            args.relay_token,
+            args.title,
+            args.sensor_host,
+            tuple(args.burner_names.split(",", 1)),  # type: ignore[arg-type]
         )
     ]
     lines.append(await seed_onboarding(hass))
     text, user = await seed_user(hass, provider, args.username, args.password)
     lines.append(text)
+    if args.user_language:
+        lines.append(await seed_user_language(hass, user, args.user_language))
     lines.append(await seed_token(hass, user, config_dir / ".dev_token"))
     lines += seed_yaml_includes(config_dir)
     lines.append(seed_http(config_dir, "127.0.0.1", args.http_port))
@@ -258,6 +288,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sensor-host", default="127.0.0.3")
     parser.add_argument("--relay-token", required=True, help="32 hex digits")
     parser.add_argument("--title", default="Demo stove")
+    parser.add_argument(
+        "--burner-names", default="Left burner,Right burner", help="the two burners' names"
+    )
+    parser.add_argument("--user-language", default="", help="the user's profile language")
     parser.add_argument("--username", default="dev")
     parser.add_argument("--password", default="dev")
     parser.add_argument("--http-port", type=int, default=8123, help="Home Assistant's port")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from typing import Any, Concatenate
 
+from homeassistant.core import Context, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -84,12 +85,24 @@ class BurnerEntity(Entity):
         entry.runtime_data.unique_ids.add(self._attr_unique_id)
         self._attr_device_info = burner_device_info(entry, burner)
 
+    # True while an action of this entity runs: its changes are the person's.
+    _acting = False
+
     async def async_added_to_hass(self) -> None:
         """Follow the burner's changes."""
         await super().async_added_to_hass()
-        self.async_on_remove(self.burner.async_add_listener(self.async_write_ha_state))
-        self.async_on_remove(self.watch.async_add_listener(self.async_write_ha_state))
-        self.async_on_remove(self.timer.async_add_listener(self.async_write_ha_state))
+        self.async_on_remove(self.burner.async_add_listener(self._burner_changed))
+        self.async_on_remove(self.watch.async_add_listener(self._burner_changed))
+        self.async_on_remove(self.timer.async_add_listener(self._burner_changed))
+
+    @callback
+    def _burner_changed(self) -> None:
+        if not self._acting:
+            # The burner changed by itself (a pulse ending, a poll, a timer):
+            # not in the context of the last action, or the logbook says the
+            # person turned the gas back on 2 s after turning it off.
+            self.async_set_context(Context())
+        self.async_write_ha_state()
 
     @property
     def available(self) -> bool:
@@ -120,6 +133,7 @@ def relay_errors[_E: BurnerEntity, **_P](
     """Turn relay failures, and a refused release, into translated errors."""
 
     async def handler(self: _E, /, *args: _P.args, **kwargs: _P.kwargs) -> None:
+        self._acting = True
         try:
             await func(self, *args, **kwargs)
         except BurnerHeld as err:
@@ -143,5 +157,7 @@ def relay_errors[_E: BurnerEntity, **_P](
                 translation_key="relay_unreachable_action",
                 translation_placeholders={"burner": self.burner.settings.name},
             ) from err
+        finally:
+            self._acting = False
 
     return handler

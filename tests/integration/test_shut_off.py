@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 import pytest
+from pytest_homeassistant_custom_component.common import MockUser
 
-from tests.conftest import KitchenFactory, wait_for
+from tests.conftest import Kitchen, KitchenFactory, wait_for
 from tests.integration.common import (
     LEFT_BUTTON,
     LEFT_GAS,
@@ -130,3 +131,22 @@ async def test_two_shut_offs_at_once_do_not_interleave(
     writes = [cmd for cmd in kitchen.relay.stats.applied[before:] if cmd.method == "set_properties"]
     # One cut and one return to rest: nothing interleaved.
     assert [w.params[0]["value"] for w in writes] == [True, False]
+
+
+async def test_the_gas_coming_back_on_after_the_pulse_is_not_the_persons_act(
+    hass: HomeAssistant, kitchen: Kitchen, hass_admin_user: MockUser
+) -> None:
+    """The logbook must not say the person turned the gas back on 2 s after 'off'."""
+    await setup_stove(hass, stove_entry(kitchen))
+    person = Context(user_id=hass_admin_user.id)
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": LEFT_GAS}, blocking=True, context=person
+    )
+    off = hass.states.get(LEFT_GAS)
+    assert off is not None and off.state == STATE_OFF
+    assert off.context.user_id == hass_admin_user.id
+    await wait_for(lambda: hass.states.get(LEFT_GAS).state == STATE_ON, timeout=5)
+    back_on = hass.states.get(LEFT_GAS)
+    assert back_on is not None
+    assert back_on.context.user_id is None
+    assert back_on.context.parent_id is None

@@ -68,6 +68,14 @@ async def _press(hass: HomeAssistant) -> None:
     await hass.services.async_call("button", "press", {"entity_id": BUTTON}, blocking=True)
 
 
+async def _cut_confirmed_by_hand(hass: HomeAssistant, kitchen: Kitchen) -> None:
+    """Part 1 without a flame source: start, light, cut, "yes, it went out"."""
+    await _press(hass)
+    assert await kitchen.left.light()
+    await _press(hass)
+    await _press(hass)
+
+
 async def _blow_out_and_time(
     hass: HomeAssistant, kitchen: Kitchen, clock: PersonsClock, seconds: float
 ) -> None:
@@ -187,10 +195,7 @@ async def test_a_one_burner_stove_passes_in_three_parts(
 ) -> None:
     kitchen = await make_kitchen(burners=1, natural_flameout_delay=0.3)
     await setup_stove(hass, stove_entry(kitchen))
-    await _press(hass)
-    assert await kitchen.left.light()
-    await _press(hass)
-    await _press(hass)
+    await _cut_confirmed_by_hand(hass, kitchen)
     await _blow_out_and_time(hass, kitchen, clock, 20)
     await _press(hass)
     clock.advance(3)
@@ -203,10 +208,7 @@ async def test_walking_away_after_the_cut_leaves_the_protection_untested(
     hass: HomeAssistant, kitchen: Kitchen
 ) -> None:
     await setup_stove(hass, stove_entry(kitchen))
-    await _press(hass)
-    assert await kitchen.left.light()
-    await _press(hass)
-    await _press(hass)
+    await _cut_confirmed_by_hand(hass, kitchen)
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=601))
     await hass.async_block_till_done()
     assert _attrs(hass)["result"] == "protection_untested"

@@ -24,6 +24,23 @@ def _default(result: ConfigFlowResult, field: str) -> object:
     raise AssertionError(f"no field {field}")
 
 
+async def _options_flame_source(
+    hass: HomeAssistant, entry: Any, burner_id: str, source: str, *, pulse: float = 1
+) -> Any:
+    """Options → a burner (its name kept, series_nc) → the flame source chosen."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    for step in ({"next_step_id": "burner_select"}, {"burner_id": burner_id}):
+        result = await hass.config_entries.options.async_configure(result["flow_id"], step)
+    name = entry.options["burners"][burner_id]["name"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"name": name, "wiring": "series_nc", "pulse": pulse}
+    )
+    assert result["step_id"] == "flame"
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"flame_source": source}
+    )
+
+
 async def _to_flame_step(hass: HomeAssistant, kitchen: Any) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     flow_id = result["flow_id"]
@@ -105,19 +122,7 @@ async def test_options_flow_sets_and_tunes_the_flame_source(
     entry = stove_entry(kitchen)
     await setup_stove(hass, entry)
     hass.states.async_set("sensor.tc_mv", "0.3")
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "burner_select"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"burner_id": "left"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"name": "Left burner", "wiring": "series_nc", "pulse": 1}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"flame_source": "entity"}
-    )
+    result = await _options_flame_source(hass, entry, "left", "entity")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"flame_entity": "sensor.tc_mv", "flame_kind": "millivolts"}
     )
@@ -140,19 +145,7 @@ async def test_options_flow_sets_and_tunes_the_flame_source(
 
     # A temperature source gets its own thresholds and a longer window.
     hass.states.async_set("sensor.hob_temperature", "24")
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "burner_select"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"burner_id": "left"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"name": "Left burner", "wiring": "series_nc", "pulse": 1}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"flame_source": "entity"}
-    )
+    result = await _options_flame_source(hass, entry, "left", "entity")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"flame_entity": "sensor.hob_temperature", "flame_kind": "temperature"}
     )
@@ -178,20 +171,7 @@ async def test_options_flow_sets_and_tunes_the_flame_source(
     assert "on_mv" not in left
 
     # And removed again.
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "burner_select"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"burner_id": "left"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"name": "Left burner", "wiring": "series_nc", "pulse": 1}
-    )
-    assert result["step_id"] == "flame"
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"flame_source": "none"}
-    )
+    result = await _options_flame_source(hass, entry, "left", "none")
     await hass.async_block_till_done()
     assert "flame_entity" not in entry.options["burners"]["left"]
     # Without a source there is no Flame entity any more.
@@ -203,19 +183,7 @@ async def test_options_flow_miot_source(hass: HomeAssistant, make_kitchen: Kitch
     assert kitchen.sensor is not None
     entry = stove_entry(kitchen, flame={})
     await setup_stove(hass, entry)
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "burner_select"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"burner_id": "right"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"name": "Right burner", "wiring": "series_nc", "pulse": 1}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"flame_source": "miot"}
-    )
+    result = await _options_flame_source(hass, entry, "right", "miot")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
@@ -246,19 +214,7 @@ async def test_a_stored_flame_token_is_not_asked_for_again(
     assert kitchen.sensor is not None
     entry = stove_entry(kitchen)  # both burners read the emulated sensor
     await setup_stove(hass, entry)
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "burner_select"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"burner_id": "left"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"name": "Left burner", "wiring": "series_nc", "pulse": 1.5}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"flame_source": "miot"}
-    )
+    result = await _options_flame_source(hass, entry, "left", "miot", pulse=1.5)
     assert result["step_id"] == "flame_miot"
     # The token field is optional and never filled in with the secret.
     token = next(key for key in result["data_schema"].schema if str(key) == "token")
@@ -277,15 +233,7 @@ async def test_a_stored_flame_token_is_not_asked_for_again(
     left = entry.options["burners"]["left"]
     assert (left["flame_token"], left["pulse"]) == (TOKEN, 1.5)
     # A new device without a token is refused on the token field.
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    for step in ({"next_step_id": "burner_select"}, {"burner_id": "right"}):
-        result = await hass.config_entries.options.async_configure(result["flow_id"], step)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"name": "Right burner", "wiring": "series_nc", "pulse": 1}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"flame_source": "miot"}
-    )
+    result = await _options_flame_source(hass, entry, "right", "miot")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**address, "host": kitchen.relay.host, "flame_kind": "binary"}
     )

@@ -110,13 +110,17 @@ _TEXT: dict[str, dict[str, str]] = {
         "cut_measured": (
             "Part 1 passed: the relay cut **{burner}** and your flame source read the flame out "
             "{seconds} s later. That is the source's delay, not the flame's: the flame goes "
-            "out within about a second, a thermocouple reads out only once it has cooled."
+            "out within about a second, a thermocouple reads out only once it has cooled. "
+            "Turn the knob to off."
         ),
-        "cut_confirmed": "Part 1 passed: you confirmed the cut put **{burner}** out.",
+        "cut_confirmed": (
+            "Part 1 passed: you confirmed the cut put **{burner}** out. Turn the knob to off."
+        ),
         "widen_window": (
             "**Raise this burner's verification window** from {window} s to at least "
             "{suggested} s (Settings → Devices & services → Gas Stove → Configure → the burner "
-            "→ flame source), or a slow cool-down will be reported as a shut-off not confirmed."
+            "→ flame source → flame thresholds), or a slow cool-down will be reported as a "
+            "shut-off not confirmed."
         ),
         "blow_out_ready": (
             "Part 2 of {parts}, the stove's own flame-failure device. Light **{burner}**, let it "
@@ -137,21 +141,28 @@ _TEXT: dict[str, dict[str, str]] = {
         ),
         "blow_out_done": "Part {part} passed: the valve closed {seconds} s after the blow-out.",
         "opening_ready": (
-            "Part 3 of {parts}, the opening time. Turn **{burner}** off and let it cool for two "
-            "minutes (a warm thermocouple hides a slow one). Then press **Commissioning test**, "
-            "at once push the knob in (it lights) and hold it; let go after 3 s. If the flame "
-            "goes out, push again at once and hold longer. Press **Commissioning test** again "
-            "the moment the flame stays lit after you let go."
+            "Part 3 of {parts}, the opening time. Turn the knob of **{burner}** to off and let it "
+            "cool for two minutes (a warm thermocouple hides a slow one). Then press "
+            "**Commissioning test**, at once push the knob in (it lights) and hold it; let go "
+            "after 3 s. If the flame goes out, push again at once and hold longer. Press "
+            "**Commissioning test** again the moment you let go for the last time, if the flame "
+            "then stays lit. (The time "
+            "measured runs from press to press: the knob's hold time plus your reaction.)"
         ),
         "opening_timing": (
-            "The clock runs: hold the knob in, let go after 3 s, and press **Commissioning "
-            "test** the moment the flame stays lit."
+            "The clock runs: hold the knob in and let go after 3 s. Press **Commissioning test** "
+            "as you let go for the last time, and only if the flame stays lit; if it goes out, "
+            "push again at once and hold longer first."
         ),
         "opening_done": (
-            "Part 3 passed: the knob needed holding {seconds} s. Compare it with the time you "
-            "wrote down before the modification: it must not be noticeably longer."
+            "Part 3 passed: {seconds} s from press to press (the knob's hold time plus your "
+            "reaction). Compare it with the time you wrote down before the modification: it "
+            "must not be noticeably longer. Turn the knob to off."
         ),
-        "passed": "**{burner}** passed every part of the test. Turn the knob to off.",
+        "passed": (
+            "**{burner}** passed every part of the test. Turn every knob to off, the other "
+            "burner's too."
+        ),
         "failed": (
             "**{burner}** FAILED: the flame source still read a flame {seconds} s after the "
             "cut. Turn the knob to off. Check that the relay contact is in series in this "
@@ -169,7 +180,8 @@ _TEXT: dict[str, dict[str, str]] = {
             "restore the original wiring and have the stove checked before using this burner."
         ),
         "failed_opening": (
-            "**{burner}** FAILED: the knob had to be held {seconds} s (the limit is 10 s). "
+            "**{burner}** FAILED: {seconds} s from press to press (the knob's hold time plus "
+            "your reaction; the limit is 10 s). "
             "Resistance added to the loop (the relay contact, its leads, a tap) slows the "
             "opening: check every connection and the contact (hardware/README.md). Turn the "
             "knob to off."
@@ -196,7 +208,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "title": "调试测试：{burner}",
         "light": (
             "第 1 部分（共 {parts} 部分）：切断。现在点燃**{burner}**并保持燃烧。一旦检测到火焰，"
-            "继电器就会切断，测试会测量火焰传感器多久读到熄火。请守在灶前。（{seconds} 秒后测试自动"
+            "继电器就会切断，测试会测量火焰来源多久读到熄火。请守在灶前。（{seconds} 秒后测试自动"
             "放弃。）"
         ),
         "light_then_press": (
@@ -209,13 +221,17 @@ _TEXT: dict[str, dict[str, str]] = {
             "（hardware/README.zh-Hans.md）。"
         ),
         "cut_measured": (
-            "第 1 部分通过：继电器切断了**{burner}**，火焰传感器在 {seconds} 秒后读到熄火。这是"
-            "传感器的延迟，不是火焰的：火焰在约一秒内熄灭，热电偶要冷却后才读到熄火。"
+            "第 1 部分通过：继电器切断了**{burner}**，火焰来源在 {seconds} 秒后读到熄火。这是"
+            "火焰来源的延迟，不是火焰的：火焰在约一秒内熄灭，热电偶要冷却后才读到熄火。"
+            "关火后请把旋钮拧到关闭位置。"
         ),
-        "cut_confirmed": "第 1 部分通过：你已确认切断让**{burner}**熄火。",
+        "cut_confirmed": (
+            "第 1 部分通过：你已确认切断让**{burner}**熄火。关火后请把旋钮拧到关闭位置。"
+        ),
         "widen_window": (
-            "**请把这个灶眼的确认时限**从 {window} 秒调高到至少 {suggested} 秒（设置 → 设备与服务 "
-            "→ 燃气灶 → 配置 → 该灶眼 → 火焰来源），否则冷却较慢时会被报告为关火未确认。"
+            "**请把这个灶眼的确认时间窗口**从 {window} 秒调高到至少 {suggested} 秒（设置 → 设备与"
+            "服务 → 燃气灶 → 配置 → 该灶眼 → 火焰来源 → 火焰阈值），否则冷却较慢时会被报告为关火"
+            "未确认。"
         ),
         "blow_out_ready": (
             "第 2 部分（共 {parts} 部分）：灶具自带的熄火保护。点燃**{burner}**，燃烧一分钟后调到"
@@ -232,17 +248,24 @@ _TEXT: dict[str, dict[str, str]] = {
         ),
         "blow_out_done": "第 {part} 部分通过：吹灭后 {seconds} 秒阀门关闭。",
         "opening_ready": (
-            "第 3 部分（共 {parts} 部分）：开阀时间。关闭**{burner}**并让它冷却两分钟（热电偶还热"
-            "时会掩盖开阀慢的问题）。然后按一次**调试测试**，立即按下旋钮（点火）并按住；3 秒后"
-            "松手。如果火熄灭，立即再按下并按住更久。松手后火焰保持燃烧的那一刻，再按一次**调试测试**。"
+            "第 3 部分（共 {parts} 部分）：开阀时间。把**{burner}**的旋钮拧到关闭位置，让它冷却两"
+            "分钟（热电偶还热时会掩盖开阀慢的问题）。然后按一次**调试测试**，立即按下旋钮（点火）"
+            "并按住；3 秒后松手。如果火熄灭，立即再按下并按住更久。最后一次松手、火焰保持燃烧时，"
+            "再按一次**调试测试**。（测得的是两次按下之间的时间：按住旋钮的时间加上你的反应时间。）"
         ),
-        "opening_timing": "开始计时：按住旋钮，3 秒后松手，火焰保持燃烧时立即按**调试测试**。",
+        "opening_timing": (
+            "开始计时：按住旋钮，3 秒后松手。最后一次松手时按**调试测试**，并且只在火焰保持燃烧时"
+            "才按；如果火熄灭，先立即再按下旋钮并按住更久。"
+        ),
         "opening_done": (
-            "第 3 部分通过：旋钮需要按住 {seconds} 秒。请与改装前记录的时间比较：不得明显变长。"
+            "第 3 部分通过：两次按下之间 {seconds} 秒（按住旋钮的时间加上反应时间）。请与改装前"
+            "记录的时间比较：不得明显变长。关火后请把旋钮拧到关闭位置。"
         ),
-        "passed": "**{burner}**的各部分测试全部通过。请把旋钮拧到关闭位置。",
+        "passed": (
+            "**{burner}**的各部分测试全部通过。请把所有旋钮（包括另一个灶眼的）拧到关闭位置。"
+        ),
         "failed": (
-            "**{burner}**未通过：切断 {seconds} 秒后火焰传感器仍读到火焰。请把旋钮拧到关闭位置。"
+            "**{burner}**未通过：切断 {seconds} 秒后火焰来源仍读到火焰。请把旋钮拧到关闭位置。"
             "检查继电器触点是否串联在这个灶眼的热电偶回路中并能断开；在测试通过之前不要依赖关火"
             "功能。"
         ),
@@ -256,9 +279,9 @@ _TEXT: dict[str, dict[str, str]] = {
             "接线，并在使用这个灶眼之前请专业人员检查灶具。"
         ),
         "failed_opening": (
-            "**{burner}**未通过：旋钮需要按住 {seconds} 秒（上限 10 秒）。回路中增加的电阻（继电器"
-            "触点、引线、取样接头）会让开阀变慢：请检查每个接点和触点（hardware/README.zh-Hans.md）。"
-            "请把旋钮拧到关闭位置。"
+            "**{burner}**未通过：两次按下之间 {seconds} 秒（按住旋钮的时间加上反应时间，上限 10 "
+            "秒）。回路中增加的电阻（继电器触点、引线、取样接头）会让开阀变慢：请检查每个接点和触点"
+            "（hardware/README.zh-Hans.md）。请把旋钮拧到关闭位置。"
         ),
         "unconfirmed": "**{burner}**：没有人确认火焰熄灭；测试未通过。请把旋钮拧到关闭位置。",
         "aborted": "**{burner}**：没有及时点燃灶眼；测试已停止。",
@@ -266,7 +289,7 @@ _TEXT: dict[str, dict[str, str]] = {
             "**{burner}**：切断测试已通过，但灶具自带熄火保护的测试没有完成。请按**调试测试**重新"
             "进行整个测试。请把旋钮拧到关闭位置。"
         ),
-        "summary_cut": "- 切断：切断后 {seconds} 秒火焰传感器读到熄火",
+        "summary_cut": "- 切断：切断后 {seconds} 秒火焰来源读到熄火",
         "summary_cut_by_hand": "- 切断：你已确认",
         "summary_blow_out": "- 吹灭：{seconds} 秒后阀门关闭（上限 60 秒）",
         "summary_opening": "- 开阀时间：{seconds} 秒（上限 10 秒）",

@@ -130,7 +130,7 @@ async def test_the_whole_test_with_a_flame_source(
     assert 17 <= _seconds(hass, "blow_out_other_lit") < 18
     message = _message(hass)
     assert "passed every part" in message
-    assert "Turn the knob to off" in message
+    assert "Turn every knob to off, the other burner's too" in message
     assert "the opening time: 4." in message
     # Kept across a restart.
     kept = tuple(_attrs(hass)[key] for key in ("blow_out", "opening", "blow_out_other_lit"))
@@ -186,7 +186,7 @@ async def test_a_slow_opening_fails(
     await _press(hass)
     assert _attrs(hass)["result"] == "failed"
     assert 12 <= _seconds(hass, "opening") < 13
-    assert "旋钮需要按住 12." in _message(hass)
+    assert "两次按下之间 12." in _message(hass)
     assert "（上限 10 秒）" in _message(hass)
 
 

@@ -15,7 +15,7 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.typing import ConfigType
 
-from .compat import child_devices, share_parent_area
+from .compat import linked_devices, share_parent_area
 from .const import CONF_BURNER_ID, CONF_BURNERS, DOMAIN
 from .entity import burner_device_identifier, stove_device_info
 from .memory import BurnerMemory
@@ -140,7 +140,7 @@ def _remove_stale_devices(hass: HomeAssistant, entry: GasStoveConfigEntry) -> No
         burner_device_identifier(entry.entry_id, burner_id)
         for burner_id in entry.runtime_data.burners
     }
-    for device in child_devices(hass, entry.entry_id):
+    for device in linked_devices(hass, entry.entry_id):
         if not device.identifiers & wanted:
             registry.async_remove_device(device.id)
 

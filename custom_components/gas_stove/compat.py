@@ -12,9 +12,9 @@ from __future__ import annotations
 __all__ = [
     "BinarySensorDeviceClass",
     "SwitchDeviceClass",
-    "child_device_info",
-    "child_devices",
     "default_aliases",
+    "linked_device_info",
+    "linked_devices",
     "name_aliases",
     "referenced_ids",
     "same_aliases",
@@ -102,7 +102,7 @@ def same_aliases(left: Any, right: Any) -> bool:
     return list(left) == list(right)
 
 
-def child_device_info(
+def linked_device_info(
     identifiers: set[tuple[str, str]],
     name: str,
     parent: dr.DeviceInfo,
@@ -128,7 +128,7 @@ def child_device_info(
     return info
 
 
-def child_devices(hass: HomeAssistant, entry_id: str) -> list[dr.DeviceEntry]:
+def linked_devices(hass: HomeAssistant, entry_id: str) -> list[dr.DeviceEntry]:
     """The devices of a config entry that are linked via another."""
     registry = dr.async_get(hass)
     return [
@@ -148,6 +148,6 @@ def share_parent_area(hass: HomeAssistant, entry_id: str, parent_device_id: str)
     parent = registry.async_get(parent_device_id)
     if parent is None or parent.area_id is None:
         return
-    for device in child_devices(hass, entry_id):
+    for device in linked_devices(hass, entry_id):
         if device.area_id is None:
             registry.async_update_device(device.id, area_id=parent.area_id)

@@ -11,7 +11,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .burner import Burner, BurnerHeld
-from .compat import child_device_info
+from .compat import linked_device_info
 from .const import DOMAIN
 from .relay import RelayError, RelayRejected
 from .stove import GasStoveConfigEntry
@@ -40,7 +40,7 @@ def burner_device_info(entry: GasStoveConfigEntry, burner: Burner) -> Any:
     "Left burner" is then a device that Assist, Google and Alexa match by
     name, and the burner's Gas switch is its main entity.
     """
-    return child_device_info(
+    return linked_device_info(
         {burner_device_identifier(entry.entry_id, burner.burner_id)},
         burner.settings.name,
         stove_device_info(entry),

@@ -77,8 +77,8 @@ def burners_of_call(hass: HomeAssistant, call: ServiceCall) -> list[Burner]:
     registry = er.async_get(hass)
     found: dict[int, Burner] = {}
     # The stove's device (directly, or in a targeted area): every burner.
-    # Home Assistant 2026.x also expands it to the burners' child devices;
-    # before, the burners' devices only named it as the device they are via.
+    # The burners' devices are only linked via it, so targeting it does not
+    # reach their entities by itself.
     devices = dr.async_get(hass)
     for device_id in device_ids:
         device = devices.async_get(device_id)
@@ -88,12 +88,10 @@ def burners_of_call(hass: HomeAssistant, call: ServiceCall) -> list[Burner]:
                 found.update((id(burner), burner) for burner in stove.runtime_data.burners.values())
     for entity_id in entity_ids:
         entity = registry.async_get(entity_id)
-        if entity is None or entity.platform != DOMAIN or entity.config_entry_id is None:
+        if entity is None or entity.platform != DOMAIN:
             continue
-        entry: GasStoveConfigEntry | None = hass.config_entries.async_get_entry(
-            entity.config_entry_id
-        )
-        if entry is None or entry.state is not ConfigEntryState.LOADED:
+        entry = _loaded_stove(hass, entity.config_entry_id)
+        if entry is None:
             continue
         for burner_id, burner in entry.runtime_data.burners.items():
             if (entity.unique_id or "").startswith(f"{entry.entry_id}_{burner_id}_"):

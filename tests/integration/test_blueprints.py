@@ -33,7 +33,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 import yaml
 
-from custom_components.gas_stove.compat import child_device_info
+from custom_components.gas_stove.compat import linked_device_info
 from custom_components.gas_stove.const import ShutOffReason, StoveEvent
 
 BLUEPRINT_DIR = Path(__file__).parents[2] / "blueprints" / "automation" / "gas_stove"
@@ -377,7 +377,7 @@ def stove_device(hass: HomeAssistant) -> str:
         config_entry_id=entry.entry_id, identifiers={("gas_stove", "stove")}, name="Test stove"
     )
     for burner in ("left", "right"):
-        info = child_device_info(
+        info = linked_device_info(
             {("gas_stove", f"stove_{burner}")},
             f"{burner} burner",
             {"identifiers": {("gas_stove", "stove")}},

@@ -90,6 +90,28 @@ def test_translation_values_follow_hassfest(language: str) -> None:
         assert ("description" in issue) != ("fix_flow" in issue), issue_id
 
 
+def test_every_number_field_has_its_range_error_in_both_languages() -> None:
+    """A field's error is looked up among the flow's errors; a key missing
+    there would show as "range_0_480" in the form."""
+    from custom_components.gas_stove import config_flow, flow_flame  # noqa: F401  # builds them
+    from custom_components.gas_stove.validation import FiniteNumber, format_number, range_error
+
+    keys = {range_error(low, high): (low, high) for low, high in FiniteNumber.ranges}
+    assert len(keys) >= 15  # pulse, timers, hood, guards, thresholds, siid/piid
+    for language in LANGUAGES:
+        tree = _json(COMPONENT / "translations" / f"{language}.json")
+        for flow in ("config", "options"):
+            errors = tree[flow]["error"]
+            assert {key for key in errors if key.startswith("range_")} == set(keys), (
+                language,
+                flow,
+            )
+            assert errors["not_a_number"] and errors["not_whole_number"], (language, flow)
+            for key, (low, high) in keys.items():
+                numbers = re.findall(r"\d+(?:\.\d+)?", errors[key])
+                assert numbers == [format_number(low), format_number(high)], (language, key)
+
+
 # --- manifest.json and hacs.json (hassfest: manifest; HACS: hacsjson) -------
 
 

@@ -118,12 +118,28 @@ _ERROR_FIELD = {
 }
 
 
-def _minutes(maximum: int) -> FiniteNumber:
+def _box(maximum: float, step: float, unit: str) -> FiniteNumber:
     return FiniteNumber(
         NumberSelectorConfig(
-            min=0, max=maximum, step=1, unit_of_measurement="min", mode=NumberSelectorMode.BOX
+            min=0, max=maximum, step=step, unit_of_measurement=unit, mode=NumberSelectorMode.BOX
         )
     )
+
+
+# Built once, here: every range a form can show is then known to the
+# translation test (FiniteNumber.ranges).
+DEFAULT_TIMER_SELECTOR = _box(MAX_TIMER_MINUTES, 1, "min")
+MAX_RUNTIME_SELECTOR = _box(24 * 60, 1, "min")
+TIMER_WARNING_SELECTOR = _box(600, 5, "s")
+HOOD_PERCENTAGE_SELECTOR = FiniteNumber(
+    NumberSelectorConfig(min=0, max=100, step=1, unit_of_measurement="%")
+)
+HOOD_DELAY_SELECTOR = _box(300, 1, "s")
+HOOD_RUN_ON_SELECTOR = _box(30, 0.5, "min")
+ABSENCE_SELECTOR = _box(120, 1, "min")
+GRACE_SELECTOR = _box(60, 1, "min")
+MIOT_ID_SELECTOR = miot_id()
+OPTIONAL_MIOT_ID_SELECTOR = miot_id(0)
 
 
 async def async_check_relay(
@@ -337,8 +353,8 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
             {
                 vol.Required(CONF_HOST): str,
                 vol.Required(CONF_TOKEN): TOKEN_SELECTOR,
-                vol.Required(CONF_SIID, default=DEFAULT_SIID): miot_id(),
-                vol.Required(CONF_PIID, default=DEFAULT_PIID): miot_id(),
+                vol.Required(CONF_SIID, default=DEFAULT_SIID): MIOT_ID_SELECTOR,
+                vol.Required(CONF_PIID, default=DEFAULT_PIID): MIOT_ID_SELECTOR,
             }
         )
         suggested = user_input or self._suggest_next_channel()
@@ -645,23 +661,21 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                 vol.Required(CONF_NAME, default=current.name): str,
                 vol.Required(CONF_WIRING, default=current.wiring.value): WIRING_SELECTOR,
                 vol.Required(CONF_PULSE, default=current.pulse): PULSE_SELECTOR,
-                vol.Required(CONF_DEFAULT_TIMER, default=timers.default_minutes): _minutes(
-                    MAX_TIMER_MINUTES
-                ),
-                vol.Required(CONF_MAX_RUNTIME, default=timers.max_runtime_minutes): _minutes(
-                    24 * 60
-                ),
-                vol.Required(CONF_TIMER_WARNING, default=timers.warning_seconds): FiniteNumber(
-                    NumberSelectorConfig(
-                        min=0, max=600, step=5, unit_of_measurement="s", mode=NumberSelectorMode.BOX
-                    )
-                ),
+                vol.Required(
+                    CONF_DEFAULT_TIMER, default=timers.default_minutes
+                ): DEFAULT_TIMER_SELECTOR,
+                vol.Required(
+                    CONF_MAX_RUNTIME, default=timers.max_runtime_minutes
+                ): MAX_RUNTIME_SELECTOR,
+                vol.Required(
+                    CONF_TIMER_WARNING, default=timers.warning_seconds
+                ): TIMER_WARNING_SELECTOR,
                 vol.Required(
                     CONF_COUNTDOWN_SIID, default=int(config.get(CONF_COUNTDOWN_SIID) or 0)
-                ): miot_id(0),
+                ): OPTIONAL_MIOT_ID_SELECTOR,
                 vol.Required(
                     CONF_COUNTDOWN_PIID, default=int(config.get(CONF_COUNTDOWN_PIID) or 0)
-                ): miot_id(0),
+                ): OPTIONAL_MIOT_ID_SELECTOR,
             }
         )
         return self.async_show_form(
@@ -744,24 +758,14 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                 vol.Optional(CONF_HOOD_ENTITY): EntitySelector(
                     EntitySelectorConfig(domain=["fan", "switch", "light"])
                 ),
-                vol.Required(CONF_HOOD_PERCENTAGE, default=current.hood_percentage): FiniteNumber(
-                    NumberSelectorConfig(min=0, max=100, step=1, unit_of_measurement="%")
-                ),
+                vol.Required(
+                    CONF_HOOD_PERCENTAGE, default=current.hood_percentage
+                ): HOOD_PERCENTAGE_SELECTOR,
                 vol.Optional(CONF_HOOD_PRESET): str,
-                vol.Required(CONF_HOOD_DELAY, default=current.hood_delay): FiniteNumber(
-                    NumberSelectorConfig(
-                        min=0, max=300, step=1, unit_of_measurement="s", mode=NumberSelectorMode.BOX
-                    )
-                ),
-                vol.Required(CONF_HOOD_RUN_ON, default=current.hood_run_on_minutes): FiniteNumber(
-                    NumberSelectorConfig(
-                        min=0,
-                        max=30,
-                        step=0.5,
-                        unit_of_measurement="min",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                vol.Required(CONF_HOOD_DELAY, default=current.hood_delay): HOOD_DELAY_SELECTOR,
+                vol.Required(
+                    CONF_HOOD_RUN_ON, default=current.hood_run_on_minutes
+                ): HOOD_RUN_ON_SELECTOR,
             }
         )
         suggested = {
@@ -835,10 +839,10 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                             domain=["binary_sensor", "person", "device_tracker"], multiple=True
                         )
                     ),
-                    vol.Required(CONF_ABSENCE_MINUTES, default=current.absence_minutes): _minutes(
-                        120
-                    ),
-                    vol.Required(CONF_GRACE_MINUTES, default=current.grace_minutes): _minutes(60),
+                    vol.Required(
+                        CONF_ABSENCE_MINUTES, default=current.absence_minutes
+                    ): ABSENCE_SELECTOR,
+                    vol.Required(CONF_GRACE_MINUTES, default=current.grace_minutes): GRACE_SELECTOR,
                 }
             ),
             description_placeholders={"flame": "yes" if self._any_flame_source() else "no"},

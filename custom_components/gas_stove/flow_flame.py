@@ -87,6 +87,17 @@ def _number(low: float, high: float, step: float, unit: str) -> FiniteNumber:
     )
 
 
+# Built once, here, so every range a form can show is known (FiniteNumber.ranges).
+VERIFY_WINDOW_SELECTOR = _number(5, 900, 1, "s")
+DEBOUNCE_SELECTOR = _number(0, 30, 0.5, "s")
+ON_MV_SELECTOR = _number(0.5, 40, 0.1, "mV")
+OFF_MV_SELECTOR = _number(0, 40, 0.1, "mV")
+ON_TEMP_SELECTOR = _number(20, 400, 1, "°C")
+OFF_TEMP_SELECTOR = _number(10, 400, 1, "°C")
+RISE_RATE_SELECTOR = _number(0.5, 100, 0.5, "°C/min")
+FLAME_ID_SELECTOR = miot_id()
+
+
 async def async_check_flame_device(
     hass: HomeAssistant, host: str, token: str, address: MiioChannelAddress
 ) -> str | None:
@@ -227,8 +238,8 @@ class FlameSteps(ConfigEntryBaseFlow):
                 vol.Optional(CONF_TOKEN): TextSelector(
                     TextSelectorConfig(type=TextSelectorType.PASSWORD)
                 ),
-                vol.Required(CONF_FLAME_SIID, default=2): miot_id(),
-                vol.Required(CONF_FLAME_PIID, default=1): miot_id(),
+                vol.Required(CONF_FLAME_SIID, default=2): FLAME_ID_SELECTOR,
+                vol.Required(CONF_FLAME_PIID, default=1): FLAME_ID_SELECTOR,
                 vol.Required(
                     CONF_FLAME_KIND,
                     default=current.get(CONF_FLAME_KIND, FlameKind.MILLIVOLTS.value),
@@ -254,18 +265,16 @@ def tuning_schema(config: dict[str, Any]) -> vol.Schema:
     """Thresholds, debounce and verification window, defaults filled in."""
     thresholds = flame_thresholds(config)
     fields: dict[Any, Any] = {
-        vol.Required(CONF_VERIFY_WINDOW, default=verify_window(config)): _number(5, 900, 1, "s"),
-        vol.Required(CONF_DEBOUNCE, default=thresholds.debounce): _number(0, 30, 0.5, "s"),
+        vol.Required(CONF_VERIFY_WINDOW, default=verify_window(config)): VERIFY_WINDOW_SELECTOR,
+        vol.Required(CONF_DEBOUNCE, default=thresholds.debounce): DEBOUNCE_SELECTOR,
     }
     if thresholds.kind is FlameKind.MILLIVOLTS:
-        fields[vol.Required(CONF_ON_MV, default=thresholds.on_mv)] = _number(0.5, 40, 0.1, "mV")
-        fields[vol.Required(CONF_OFF_MV, default=thresholds.off_mv)] = _number(0, 40, 0.1, "mV")
+        fields[vol.Required(CONF_ON_MV, default=thresholds.on_mv)] = ON_MV_SELECTOR
+        fields[vol.Required(CONF_OFF_MV, default=thresholds.off_mv)] = OFF_MV_SELECTOR
     elif thresholds.kind is FlameKind.TEMPERATURE:
-        fields[vol.Required(CONF_ON_TEMP, default=thresholds.on_temp)] = _number(20, 400, 1, "°C")
-        fields[vol.Required(CONF_OFF_TEMP, default=thresholds.off_temp)] = _number(10, 400, 1, "°C")
-        fields[vol.Required(CONF_RISE_RATE, default=thresholds.rise_rate)] = _number(
-            0.5, 100, 0.5, "°C/min"
-        )
+        fields[vol.Required(CONF_ON_TEMP, default=thresholds.on_temp)] = ON_TEMP_SELECTOR
+        fields[vol.Required(CONF_OFF_TEMP, default=thresholds.off_temp)] = OFF_TEMP_SELECTOR
+        fields[vol.Required(CONF_RISE_RATE, default=thresholds.rise_rate)] = RISE_RATE_SELECTOR
     return vol.Schema(fields)
 
 

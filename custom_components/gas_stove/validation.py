@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -48,18 +48,54 @@ def valid_host(host: str) -> bool:
     return True
 
 
-class FiniteNumber(NumberSelector):
-    """A number selector that also refuses NaN and infinity.
+def range_error(minimum: float, maximum: float) -> str:
+    """The translation key of "enter a number from `minimum` to `maximum`".
 
-    Home Assistant's own range check compares, and NaN fails no comparison:
-    a NaN pulse or threshold would be accepted and stored.
+    The web UI looks a field's error message up among the flow's translated
+    errors and shows it as it is when it is not there: Home Assistant's own
+    "Value 20.0 is too large" stays English in every language.
+    """
+    return f"range_{_key_number(minimum)}_{_key_number(maximum)}"
+
+
+def format_number(value: float) -> str:
+    """A bound as a person reads it: 10, not 10.0."""
+    return f"{value:g}"
+
+
+def _key_number(value: float) -> str:
+    return format_number(value).replace(".", "p")
+
+
+class FiniteNumber(NumberSelector):
+    """A number box whose errors are the flow's own, translated ones.
+
+    It also refuses NaN and infinity: Home Assistant's own range check
+    compares, and NaN fails no comparison, so a NaN pulse or threshold
+    would be accepted and stored.
     """
 
+    # Every (min, max) a flow field uses, so a test can prove each has its
+    # error text in every language.
+    ranges: ClassVar[set[tuple[float, float]]] = set()
+
+    def __init__(self, config: NumberSelectorConfig) -> None:
+        """Keep the range; every field of ours has both bounds."""
+        super().__init__(config)
+        self.minimum: float = config["min"]
+        self.maximum: float = config["max"]
+        FiniteNumber.ranges.add((self.minimum, self.maximum))
+
     def __call__(self, data: Any) -> float:
-        """Validate like the number selector, then insist on a finite value."""
-        value = super().__call__(data)
+        """A finite number within the field's range, or a translated error."""
+        try:
+            value = float(data)
+        except (TypeError, ValueError) as err:
+            raise vol.Invalid("not_a_number") from err
         if not math.isfinite(value):
-            raise vol.Invalid(f"{data!r} is not a number")
+            raise vol.Invalid("not_a_number")
+        if not self.minimum <= value <= self.maximum:
+            raise vol.Invalid(range_error(self.minimum, self.maximum))
         return value
 
 
@@ -70,7 +106,7 @@ class MiotId(FiniteNumber):
         """Validate as a finite number in range, then keep it whole."""
         value = super().__call__(data)
         if value != int(value):
-            raise vol.Invalid(f"{data!r} is not a whole number")
+            raise vol.Invalid("not_whole_number")
         return int(value)
 
 

@@ -307,6 +307,15 @@ def test_05_chinese_ui_has_no_untranslated_text(story: Story) -> None:
             assert label in text, (label, text)
     for key in ("name", "backend", "wiring", "pulse"):
         assert steps["burner"]["data"][key] in text, (key, text)
+
+    # A pulse out of range is refused on the field in Chinese, not with Home
+    # Assistant's English "Value 20.0 is too large" (review A14).
+    ui.flow_number("pulse", 20)
+    ui.flow_submit()
+    refused = ZH["config"]["error"]["range_0p5_10"]
+    wait_for(f"the pulse error {refused!r}", lambda: refused in ui.flow_text(), 10)
+    story.shot("flow_pulse_out_of_range_zh")
+    assert "too large" not in ui.flow_text()
     ui.flow_close()
     flows = api.ws({"type": "config_entries/flow/progress"})
     assert [f for f in flows if f["handler"] == "gas_stove"] == []

@@ -202,6 +202,43 @@ async def test_stove_name_must_be_one_short_line(hass: HomeAssistant) -> None:
     assert result["step_id"] == "burner"
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("pulse", 20, "range_0p5_10"),
+        ("pulse", "0.1", "range_0p5_10"),
+        ("pulse", float("nan"), "not_a_number"),
+        ("pulse", "two", "not_a_number"),
+    ],
+)
+async def test_out_of_range_numbers_get_the_flows_own_translated_error(
+    hass: HomeAssistant, field: str, value: Any, error: str
+) -> None:
+    """Not Home Assistant's English "Value 20.0 is too large" (review A14)."""
+    result = await _start(hass)
+    with pytest.raises(InvalidData) as raised:
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"name": "Left", **BURNER, field: value}
+        )
+    assert raised.value.schema_errors == {field: error}
+
+
+async def test_a_fractional_channel_number_is_refused_on_its_field(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
+    result = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"name": "Left", **BURNER}
+    )
+    assert result["step_id"] == "miio"
+    with pytest.raises(InvalidData) as raised:
+        await hass.config_entries.flow.async_configure(result["flow_id"], _miio(kitchen, siid=2.5))
+    assert raised.value.schema_errors == {"siid": "not_whole_number"}
+    with pytest.raises(InvalidData) as raised:
+        await hass.config_entries.flow.async_configure(result["flow_id"], _miio(kitchen, siid=0))
+    assert raised.value.schema_errors == {"siid": "range_1_99"}
+
+
 async def test_no_plug_protocol_is_offered_and_old_plug_entries_keep_working(
     hass: HomeAssistant, make_kitchen: KitchenFactory
 ) -> None:

@@ -27,6 +27,7 @@ import os
 from pathlib import Path
 import re
 import sys
+import time
 from types import MappingProxyType
 from typing import Any
 
@@ -47,6 +48,7 @@ from homeassistant.config_entries import (
     STORAGE_VERSION_MINOR as ENTRIES_MINOR,
     ConfigEntry,
 )
+from homeassistant.const import __version__ as HA_VERSION
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.storage import Store
@@ -203,16 +205,21 @@ def seed_http(config_dir: Path, host: str, port: int) -> str:
     2026.x keeps the HTTP settings in storage: YAML is migrated once as a
     "pending" config that a person must confirm in the UI within 5 minutes,
     or Home Assistant restarts on its stored config (listening on every
-    interface) and raises repairs. So it gets a confirmed stored config and an
-    empty `http:` in YAML; older releases get the YAML (http.yaml, included).
+    interface) and raises repairs; an `http:` key left in YAML raises one too.
+    So it gets a confirmed stored config and no `http:` in YAML; older
+    releases get the YAML, as the package packages/http.yaml.
     """
-    include = config_dir / "http.yaml"
+    packages = config_dir / "packages"
+    packages.mkdir(exist_ok=True)
+    package = packages / "http.yaml"
+    # The include of earlier versions of this script.
+    (config_dir / "http.yaml").unlink(missing_ok=True)
     try:
         from homeassistant.components.http import config as http_config
     except ImportError:  # before the HTTP settings moved to storage
-        include.write_text(f"server_host: {host}\nserver_port: {port}\n")
-        return f"http: {host}:{port} (YAML)"
-    include.write_text("{}\n")
+        package.write_text(f"http:\n  server_host: {host}\n  server_port: {port}\n")
+        return f"http: {host}:{port} (YAML, packages/http.yaml)"
+    package.unlink(missing_ok=True)
     stable = dict(http_config.HTTP_STORAGE_SCHEMA({"server_host": [host], "server_port": port}))
     stable.update(created_at=dt_util.utcnow().isoformat(), error=None, error_message=None)
     store = {
@@ -223,6 +230,118 @@ def seed_http(config_dir: Path, host: str, port: int) -> str:
     }
     (config_dir / ".storage" / http_config.STORAGE_KEY).write_text(json.dumps(store, indent=2))
     return f"http: {host}:{port} (stored, confirmed)"
+
+
+# Repairs Home Assistant raises about how this instance runs, not about the
+# integration: Core in a virtual environment is a method 2025.6+ deprecates.
+# Dismissed for this version (a newer release shows them again), so the
+# Repairs page shows what the integration raises.
+DISMISSED_REPAIRS = (("homeassistant", "deprecated_method"),)
+
+
+def seed_dismissed_repairs(config_dir: Path) -> str:
+    """Mark DISMISSED_REPAIRS as dismissed in the issue registry's storage."""
+    path = config_dir / ".storage" / "repairs.issue_registry"
+    store: dict[str, Any] = {
+        "version": 1,
+        "minor_version": 2,
+        "key": "repairs.issue_registry",
+        "data": {"issues": []},
+    }
+    if path.exists():
+        store = json.loads(path.read_text())
+    issues: list[dict[str, Any]] = store["data"]["issues"]
+    for domain, issue_id in DISMISSED_REPAIRS:
+        issue = next(
+            (i for i in issues if (i["domain"], i["issue_id"]) == (domain, issue_id)), None
+        )
+        if issue is None:
+            issue = {
+                "created": dt_util.utcnow().isoformat(),
+                "domain": domain,
+                "is_persistent": False,
+                "issue_id": issue_id,
+            }
+            issues.append(issue)
+        issue["dismissed_version"] = HA_VERSION
+    path.write_text(json.dumps(store, indent=2))
+    return "repairs: dismissed " + ", ".join(f"{d}.{i}" for d, i in DISMISSED_REPAIRS)
+
+
+# The brand cache is kept 30 days by Home Assistant; re-touched well before.
+BRAND_CACHE_FRESH = 20 * 24 * 3600
+
+
+def _placeholder_png(size: int) -> bytes:
+    """A neutral grey tile drawn here, in place of the CDN's placeholder."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    inset = size // 8
+    ImageDraw.Draw(image).rounded_rectangle(
+        (inset, inset, size - inset, size - inset),
+        radius=size // 6,
+        outline=(150, 156, 164, 255),
+        width=max(2, size // 32),
+    )
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _integration_domains() -> set[str]:
+    """Every integration and brand the web UI can show an image for."""
+    from homeassistant import components, generated
+
+    listed = json.loads((Path(generated.__file__).parent / "integrations.json").read_text())
+    domains: set[str] = set()
+
+    def collect(tree: dict[str, Any]) -> None:
+        for domain, entry in tree.items():
+            domains.add(domain)
+            collect(entry.get("integrations") or {})
+
+    collect(listed["integration"])
+    collect(listed["helper"])
+    domains.update(
+        path.name for path in Path(components.__file__).parent.iterdir() if path.is_dir()
+    )
+    domains.discard("__pycache__")
+    return domains
+
+
+def seed_brand_cache(config_dir: Path) -> str:
+    """Answer the web UI's brand images from Home Assistant's own disk cache.
+
+    2026.3+ serves them at /api/brands/… and fetches what its cache lacks from
+    brands.home-assistant.io: the dev instance must talk to nothing beyond
+    127.0.0.0/8. Every integration's images are cached as "not found" (an
+    empty file, as Home Assistant caches a 404), so it shows the placeholder,
+    and the placeholder is one drawn here. Our own integration's images come
+    from its brand/ folder before the cache is asked.
+    """
+    try:
+        from homeassistant.components.brands import const as brands
+    except ImportError:  # before 2026.3 the browser asks the CDN itself
+        return "brands: none cached (this release's web UI loads them from the CDN)"
+    root = config_dir / ".cache" / brands.DOMAIN / "integrations"
+    now = time.time()
+    written = 0
+    for domain in sorted(_integration_domains() | {brands.PLACEHOLDER}):
+        folder = root / domain
+        folder.mkdir(parents=True, exist_ok=True)
+        for image in sorted(brands.ALLOWED_IMAGES):
+            path = folder / image
+            if path.exists() and now - path.stat().st_mtime < BRAND_CACHE_FRESH:
+                continue
+            if domain == brands.PLACEHOLDER:
+                path.write_bytes(_placeholder_png(512 if "@2x" in image else 256))
+            else:
+                path.write_bytes(b"")
+            written += 1
+    return f"brands: {written} cache files written (placeholder for all, nothing fetched)"
 
 
 def seed_yaml_includes(config_dir: Path) -> list[str]:
@@ -272,6 +391,8 @@ async def seed(args: argparse.Namespace) -> None:
     lines.append(await seed_token(hass, user, config_dir / ".dev_token"))
     lines += seed_yaml_includes(config_dir)
     lines.append(seed_http(config_dir, "127.0.0.1", args.http_port))
+    lines.append(seed_dismissed_repairs(config_dir))
+    lines.append(seed_brand_cache(config_dir))
 
     # The auth store saves with a delay: stopping flushes it ("final write").
     logging.getLogger("homeassistant.core").setLevel(logging.WARNING)

@@ -19,6 +19,10 @@ from homeassistant.const import __version__ as HA_VERSION
 import pytest
 import yaml
 
+# Imported for the number fields they build (FiniteNumber.ranges).
+from custom_components.gas_stove import config_flow, flow_flame  # noqa: F401
+from custom_components.gas_stove.validation import FiniteNumber, format_number, range_error
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPONENT = ROOT / "custom_components" / "gas_stove"
 LANGUAGES = ("en", "zh-Hans")
@@ -93,9 +97,6 @@ def test_translation_values_follow_hassfest(language: str) -> None:
 def test_every_number_field_has_its_range_error_in_both_languages() -> None:
     """A field's error is looked up among the flow's errors; a key missing
     there would show as "range_0_480" in the form."""
-    from custom_components.gas_stove import config_flow, flow_flame  # noqa: F401  # builds them
-    from custom_components.gas_stove.validation import FiniteNumber, format_number, range_error
-
     keys = {range_error(low, high): (low, high) for low, high in FiniteNumber.ranges}
     assert len(keys) >= 15  # pulse, timers, hood, guards, thresholds, siid/piid
     for language in LANGUAGES:

@@ -548,8 +548,14 @@ class Burner:
             else:
                 self._note_external_cut()
         elif cut and self._seen_cut is False and not self._ours():
-            # Someone else cut the burner (the Mi Home app, a wall button).
-            self._note_external_cut()
+            if self.relay.sent_recently(self.cut_value):
+                # The late report of our own cut (a cloud-reached relay),
+                # after its pulse or its failure: not someone else's cut.
+                # Back to rest, as the pulse would have ended.
+                self._release_due = not self._held
+            else:
+                # Someone else cut the burner (the Mi Home app, a wall button).
+                self._note_external_cut()
         elif not cut and self._external_cut:
             # Back at rest (someone undid their cut): nothing to leave alone.
             self._external_cut = False

@@ -13,7 +13,13 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlow,
 )
-from homeassistant.const import CONF_ENTITY_ID, CONF_HOST, CONF_NAME, CONF_TOKEN
+from homeassistant.const import (
+    ATTR_ASSUMED_STATE,
+    CONF_ENTITY_ID,
+    CONF_HOST,
+    CONF_NAME,
+    CONF_TOKEN,
+)
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
@@ -36,6 +42,7 @@ from .const import (
     CONF_BACKEND,
     CONF_BURNER_ID,
     CONF_BURNERS,
+    CONF_CONFIRM_WINDOW,
     CONF_COUNTDOWN_PIID,
     CONF_COUNTDOWN_SIID,
     CONF_DEFAULT_TIMER,
@@ -62,6 +69,7 @@ from .const import (
     CONF_TIMER_WARNING,
     CONF_WIRING,
     DEFAULT_BURNER_NAMES,
+    DEFAULT_CONFIRM_WINDOW,
     DEFAULT_MAX_RUNTIME,
     DEFAULT_NTH_BURNER_NAMES,
     DEFAULT_PIID,
@@ -69,6 +77,7 @@ from .const import (
     DEFAULT_SIID,
     DEFAULT_STOVE_NAMES,
     DEFAULT_TIMER_WARNING,
+    DOCS_URL,
     DOMAIN,
     MAX_BURNERS,
     MAX_PULSE,
@@ -138,6 +147,11 @@ HOOD_DELAY_SELECTOR = _box(300, 1, "s")
 HOOD_RUN_ON_SELECTOR = _box(30, 0.5, "min")
 ABSENCE_SELECTOR = _box(120, 1, "min")
 GRACE_SELECTOR = _box(60, 1, "min")
+CONFIRM_WINDOW_SELECTOR = FiniteNumber(
+    NumberSelectorConfig(
+        min=2, max=60, step=0.5, unit_of_measurement="s", mode=NumberSelectorMode.BOX
+    )
+)
 MIOT_ID_SELECTOR = miot_id()
 OPTIONAL_MIOT_ID_SELECTOR = miot_id(0)
 
@@ -227,6 +241,7 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
         self._name = ""
         self._burners: list[dict[str, Any]] = []
         self._settings: dict[str, dict[str, Any]] = {}
+        self._assumed_relay: dict[str, Any] | None = None
         self._pending: dict[str, Any] = {}
         self._relay: dict[str, Any] = {}
         # Reconfigure: the current address of the relay being changed.
@@ -265,6 +280,7 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
                 {vol.Required(CONF_NAME, default=self._default_stove_name()): str}
             ),
             errors=errors,
+            description_placeholders={"docs": DOCS_URL},
         )
 
     async def async_step_burner(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -362,7 +378,11 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
             step_id="miio",
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
-            description_placeholders={"burner": self._pending[CONF_NAME], **placeholders},
+            description_placeholders={
+                "burner": self._pending[CONF_NAME],
+                "docs": DOCS_URL,
+                **placeholders,
+            },
         )
 
     def _suggest_next_channel(self) -> dict[str, Any]:
@@ -391,24 +411,51 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
                 errors[CONF_ENTITY_ID] = "channel_in_use"
                 placeholders = {"stove": owner[0], "owner": owner[1]}
             elif registry_entry is not None and registry_entry.platform == DOMAIN:
-                errors["base"] = "entity_is_ours"
+                errors[CONF_ENTITY_ID] = "entity_is_ours"
             elif (error := self._channel_error(key)) is not None:
-                errors["base"] = error
-            elif self.hass.states.get(entity_id) is None:
-                errors["base"] = "entity_not_found"
+                errors[CONF_ENTITY_ID] = error
+            elif (state := self.hass.states.get(entity_id)) is None:
+                errors[CONF_ENTITY_ID] = "entity_not_found"
+            elif state.attributes.get(ATTR_ASSUMED_STATE):
+                self._assumed_relay = raw
+                return await self.async_step_entity_assumed()
             else:
                 return await self._async_burner_done(raw)
+        # The picker does not offer switches of this integration: they are
+        # refused anyway (a Gas switch cannot be the relay of a burner).
+        ours = [
+            entry.entity_id
+            for entry in er.async_get(self.hass).entities.values()
+            if entry.platform == DOMAIN and entry.domain == "switch"
+        ]
         return self.async_show_form(
             step_id="entity",
             data_schema=vol.Schema(
                 {
                     vol.Required(CONF_ENTITY_ID): EntitySelector(
-                        EntitySelectorConfig(domain="switch")
+                        EntitySelectorConfig(domain="switch", exclude_entities=ours)
                     )
                 }
             ),
             errors=errors,
             description_placeholders={"burner": self._pending[CONF_NAME], **placeholders},
+        )
+
+    async def async_step_entity_assumed(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Warn: an assumed_state switch shows what it was told, it confirms nothing."""
+        assert self._assumed_relay is not None
+        if user_input is not None:
+            raw, self._assumed_relay = self._assumed_relay, None
+            return await self._async_burner_done(raw)
+        return self.async_show_form(
+            step_id="entity_assumed",
+            data_schema=vol.Schema({}),
+            description_placeholders={
+                "burner": self._pending[CONF_NAME],
+                "entity": self._assumed_relay[CONF_ENTITY_ID],
+            },
         )
 
     async def _async_burner_done(self, raw: dict[str, Any]) -> ConfigFlowResult:
@@ -654,6 +701,8 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                     CONF_COUNTDOWN_SIID: int(user_input.get(CONF_COUNTDOWN_SIID, 0)),
                     CONF_COUNTDOWN_PIID: int(user_input.get(CONF_COUNTDOWN_PIID, 0)),
                 }
+                if CONF_CONFIRM_WINDOW in user_input:
+                    self._changes[CONF_CONFIRM_WINDOW] = float(user_input[CONF_CONFIRM_WINDOW])
                 return await self.async_step_flame()
         timers = timer_settings(config := burner_config(self.config_entry, self._burner_id))
         schema = vol.Schema(
@@ -678,6 +727,16 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                 ): OPTIONAL_MIOT_ID_SELECTOR,
             }
         )
+        if raw[CONF_BACKEND] == RelayBackend.ENTITY:
+            # Only a switch entity reports late (a cloud); miIO is read back.
+            schema = schema.extend(
+                {
+                    vol.Required(
+                        CONF_CONFIRM_WINDOW,
+                        default=float(config.get(CONF_CONFIRM_WINDOW, DEFAULT_CONFIRM_WINDOW)),
+                    ): CONFIRM_WINDOW_SELECTOR
+                }
+            )
         return self.async_show_form(
             step_id="burner",
             data_schema=schema,
@@ -721,7 +780,7 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
             step_id="tuning",
             data_schema=tuning_schema(config),
             errors=errors,
-            description_placeholders={"burner": self._flame_burner_name()},
+            description_placeholders={"burner": self._flame_burner_name(), "docs": DOCS_URL},
         )
 
     def _save(self) -> ConfigFlowResult:

@@ -6,6 +6,10 @@ from enum import StrEnum
 from typing import Final
 
 DOMAIN: Final = "gas_stove"
+# Where the flow texts link to (the hardware guide, getting the token): the
+# repository's files as GitHub shows them. A placeholder, since translations
+# carry no URLs.
+DOCS_URL: Final = "https://github.com/gas-stove-ha/gas_stove/blob/main"
 
 CONF_BURNERS: Final = "burners"
 CONF_BURNER_ID: Final = "burner_id"
@@ -143,6 +147,9 @@ class StoveEvent(StrEnum):
 CONF_DEFAULT_TIMER: Final = "default_timer"
 CONF_MAX_RUNTIME: Final = "max_runtime"
 CONF_TIMER_WARNING: Final = "timer_warning"
+# How long a switch-entity relay gets to show a write (a cloud reports late).
+CONF_CONFIRM_WINDOW: Final = "confirm_window"
+DEFAULT_CONFIRM_WINDOW: Final = 6.0
 CONF_COUNTDOWN_SIID: Final = "countdown_siid"
 CONF_COUNTDOWN_PIID: Final = "countdown_piid"
 

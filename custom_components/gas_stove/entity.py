@@ -15,6 +15,7 @@ from .compat import linked_device_info
 from .const import DOMAIN
 from .relay import RelayError, RelayRejected
 from .stove import GasStoveConfigEntry
+from .timer import BurnerNotLit
 
 MANUFACTURER = "Gas Stove (DIY retrofit)"
 
@@ -130,12 +131,18 @@ class ShutOffEntity(BurnerEntity):
 def relay_errors[_E: BurnerEntity, **_P](
     func: Callable[Concatenate[_E, _P], Coroutine[Any, Any, None]],
 ) -> Callable[Concatenate[_E, _P], Coroutine[Any, Any, None]]:
-    """Turn relay failures, and a refused release, into translated errors."""
+    """Turn relay failures, a refused release and a refused timer into translated errors."""
 
     async def handler(self: _E, /, *args: _P.args, **kwargs: _P.kwargs) -> None:
         self._acting = True
         try:
             await func(self, *args, **kwargs)
+        except BurnerNotLit as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="burner_not_lit",
+                translation_placeholders={"burner": err.burner},
+            ) from err
         except BurnerHeld as err:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,

@@ -8,8 +8,9 @@ the detector debounces that so one noisy reading never flips the state.
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 import time
@@ -38,6 +39,9 @@ from .const import (
 
 # How far back the temperature rise rate looks.
 RISE_WINDOW = 60.0
+# How long a question ("is it lit?", a timer) waits for a fresh reading of a
+# polled source before it goes with the last one.
+READ_NOW_TIMEOUT = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +141,20 @@ class FlameDetector:
     """
 
     def __init__(
-        self, hass: HomeAssistant, thresholds: FlameThresholds, *, push: bool = False
+        self,
+        hass: HomeAssistant,
+        thresholds: FlameThresholds,
+        *,
+        push: bool = False,
+        read: Callable[[], Coroutine[Any, Any, None]] | None = None,
     ) -> None:
-        """Nothing known until the first reading; `push` for an entity source."""
+        """Nothing known until the first reading.
+
+        `push` for an entity source; `read` asks a polled source for a
+        reading now (an idle stove is polled only every 10 s).
+        """
         self.hass = hass
+        self._read = read
         self.thresholds = thresholds
         self._classifier = FlameClassifier(thresholds)
         self.state: bool | None = None
@@ -186,6 +200,33 @@ class FlameDetector:
         if moment is None:
             return True
         return self.read_at is not None and self.read_at >= moment
+
+    @property
+    def latest(self) -> bool | None:
+        """The newest verdict, even one still being debounced.
+
+        For answering a person: a burner lit a second ago reads lit here while
+        `state` waits out the debounce (and an idle poll).
+        """
+        return self._candidate if self._candidate is not None else self.state
+
+    @property
+    def known_out(self) -> bool:
+        """Out by a settled reading, and no newer reading says otherwise."""
+        return self.state is False and self._candidate is None
+
+    async def async_read_now(self) -> None:
+        """Ask a polled source for a reading, waiting at most READ_NOW_TIMEOUT.
+
+        A source that does not answer in time leaves the last reading (and its
+        own unavailability handling) as it is.
+        """
+        if self._read is None:
+            return
+        # Waited for, never cancelled: a poll cut off half-way would not
+        # schedule the next one.
+        reading = self.hass.async_create_task(self._read(), "gas_stove flame reading")
+        await asyncio.wait({reading}, timeout=READ_NOW_TIMEOUT)
 
     @callback
     def async_reading(self, value: Any, at: float | None = None) -> None:

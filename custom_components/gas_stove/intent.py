@@ -28,7 +28,7 @@ from .const import DOMAIN, MAX_TIMER_MINUTES, Problem, ShutOffReason
 from .intent_responses import ZH_HANS, Speech
 from .relay import RelayError
 from .stove import GasStoveConfigEntry, GasStoveData
-from .timer import BurnerTimer
+from .timer import BurnerNotLit, BurnerTimer
 from .watch import BurnerWatch
 
 INTENT_SHUT_OFF: Final = "GasStoveShutOff"
@@ -339,18 +339,23 @@ class SetTimerIntent(_StoveIntent):
                 minutes=f"{minutes:g}",
             )
         targets = _targets(intent_obj.hass, slots, speech)
+        await _read_flames_now(targets)
         if _text_slot(slots, SLOT_BURNER) is None:
             # "The stove" means the burners that are lit. A burner without a
-            # flame source (or one not read yet) may be lit: it is included,
-            # since a timed cut of an unlit burner does no harm.
-            targets = [
-                t for t in targets if t.watch.flame is None or t.watch.flame.state is not False
-            ]
+            # flame source (or one not read yet) may be lit: it is included.
+            targets = [t for t in targets if t.watch.flame is None or not t.watch.flame.known_out]
             if not targets:
                 raise _Refusal("nothing_lit", intent.IntentResponseErrorCode.FAILED_TO_HANDLE)
         duration = timedelta(minutes=minutes)
         for target in targets:
-            await target.timer.async_set(duration)
+            try:
+                await target.timer.async_set(duration)
+            except BurnerNotLit as err:
+                raise _Refusal(
+                    "burner_not_lit",
+                    intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
+                    burner=target.label,
+                ) from err
         response.async_set_speech(
             speech(
                 "timer_set",
@@ -437,6 +442,7 @@ class StatusIntent(_StoveIntent):
         response: intent.IntentResponse,
     ) -> intent.IntentResponse:
         targets = _targets(intent_obj.hass, slots, speech)
+        await _read_flames_now(targets)
         response.async_set_speech(
             speech.sentences(
                 [
@@ -448,11 +454,23 @@ class StatusIntent(_StoveIntent):
         return response
 
 
+async def _read_flames_now(targets: list[_Target]) -> None:
+    """A fresh reading of every polled flame source, side by side.
+
+    A person asks right after lighting: the answer must not come from a poll
+    taken before the knob was turned (an idle stove is polled every 10 s).
+    """
+    await asyncio.gather(
+        *(t.watch.flame.async_read_now() for t in targets if t.watch.flame is not None)
+    )
+
+
 def _details(target: _Target, speech: Speech) -> list[str]:
     burner, watch = target.burner, target.watch
     details: list[str] = []
     if watch.flame is not None:
-        flame = watch.flame.state
+        # The newest reading, even one still being debounced.
+        flame = watch.flame.latest
         details.append(speech("flame_unknown" if flame is None else "lit" if flame else "out"))
     if not burner.available:
         details.append(speech("offline"))

@@ -13,7 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_time_interval
 
 from .const import DOMAIN, MAX_TIMER_MINUTES
-from .entity import BurnerEntity
+from .entity import BurnerEntity, relay_errors
 from .stove import GasStoveConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -70,6 +70,7 @@ class ShutOffTimerNumber(BurnerEntity, NumberEntity):
             return 0
         return math.ceil(remaining.total_seconds() / 60)
 
+    @relay_errors
     async def async_set_native_value(self, value: float) -> None:
         """0 cancels; 1 to 480 starts or replaces the countdown."""
         if not math.isfinite(value):

@@ -16,7 +16,13 @@ import logging
 import time
 from typing import Any
 
-from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_OFF, STATE_ON
+from homeassistant.const import (
+    ATTR_ASSUMED_STATE,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+)
 from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
@@ -27,7 +33,7 @@ from homeassistant.core import (
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.util.hass_dict import HassKey
 
-from .const import MiioProtocol
+from .const import DEFAULT_CONFIRM_WINDOW, MiioProtocol
 from .miio_udp import MiioClient, MiioDeviceError, MiioError, RoundTrip
 from .miio_udp.client import RETRYABLE_CODES
 
@@ -35,7 +41,10 @@ _LOGGER = logging.getLogger(__name__)
 
 # How long one shut-off may keep trying before it is reported as failed. The
 # relay write is repeated until the state read back from the device confirms it.
-CONFIRM_DEADLINE = 6.0
+CONFIRM_DEADLINE = DEFAULT_CONFIRM_WINDOW
+# A switch entity's report of our own write is recognised for this many
+# confirmation windows after the write (a cloud's report can be later still).
+LATE_REPORT_WINDOWS = 2
 # RTT-adaptive timeout bounds for one miIO round trip (handshake or request).
 MIN_TIMEOUT = 0.25
 MAX_TIMEOUT = 1.5
@@ -347,6 +356,19 @@ class RelayChannel(ABC):
 
         return remove
 
+    @property
+    def assumed(self) -> bool:
+        """Whether the state shown is only what the relay was told (it proves nothing)."""
+        return False
+
+    def sent_recently(self, on: bool) -> bool:
+        """Whether a change to `on` may be the late report of our own write.
+
+        A relay read over the LAN answers with the device's state; only a
+        relay reached through someone's cloud reports changes late.
+        """
+        return False
+
     @callback
     def async_notify(self) -> None:
         """Tell every listener that something changed."""
@@ -359,14 +381,27 @@ class RelayChannel(ABC):
 
 
 class EntityRelayChannel(RelayChannel):
-    """Any switch entity Home Assistant already controls, used as the relay."""
+    """Any switch entity Home Assistant already controls, used as the relay.
 
-    def __init__(self, hass: HomeAssistant, entity_id: str) -> None:
+    The entity's state is the only evidence: a write is confirmed when the
+    entity shows it, within `confirm_window` seconds. A relay reached through
+    a cloud (Xiaomi Home, xiaomi-miot) shows changes late; a report that comes
+    after the window is still recognised as ours (`sent_recently`), never as
+    someone else's cut. An `assumed_state` entity shows whatever it was told:
+    it confirms nothing (`assumed`), so only a flame source can.
+    """
+
+    def __init__(
+        self, hass: HomeAssistant, entity_id: str, confirm_window: float = CONFIRM_DEADLINE
+    ) -> None:
         """Follow the entity's state; nothing is switched yet."""
         super().__init__()
         self.hass = hass
         self.entity_id = entity_id
+        self.confirm_window = confirm_window
         self._unsub: CALLBACK_TYPE | None = None
+        # When each value was last written (monotonic), for late reports.
+        self._sent: dict[bool, float] = {}
 
     @property
     def key(self) -> str:
@@ -385,6 +420,19 @@ class EntityRelayChannel(RelayChannel):
     def available(self) -> bool:
         """Available while the entity reports on or off."""
         return self.energised is not None
+
+    @property
+    def assumed(self) -> bool:
+        """The entity says its state is assumed (an optimistic, one-way switch)."""
+        state = self.hass.states.get(self.entity_id)
+        return state is not None and bool(state.attributes.get(ATTR_ASSUMED_STATE))
+
+    def sent_recently(self, on: bool) -> bool:
+        """`on` was written within twice the confirmation window."""
+        sent = self._sent.get(on)
+        return sent is not None and time.monotonic() - sent < LATE_REPORT_WINDOWS * (
+            self.confirm_window
+        )
 
     @callback
     def async_start(self) -> None:
@@ -417,9 +465,10 @@ class EntityRelayChannel(RelayChannel):
 
     async def async_set(self, on: bool) -> None:
         """Switch the entity and wait until its state says so."""
-        give_up = time.monotonic() + CONFIRM_DEADLINE
+        give_up = time.monotonic() + self.confirm_window
         domain = self.entity_id.split(".", 1)[0]
         while True:
+            self._sent[on] = time.monotonic()
             try:
                 # The other integration's action gets what is left of the
                 # deadline, not forever.
@@ -436,6 +485,11 @@ class EntityRelayChannel(RelayChannel):
                 # did not switch: try again until the deadline, then fail as
                 # unreachable so the hold, the Problem and the retry follow.
                 _LOGGER.debug("%s did not switch: %r", self.entity_id, err)
+            else:
+                if self.assumed:
+                    # Its state would say yes to anything: the action was
+                    # taken, and that is all it can tell.
+                    return
             if await self._async_wait_for(on, min(1.0, give_up - time.monotonic())):
                 return
             if time.monotonic() >= give_up:

@@ -20,7 +20,7 @@ from .compat import referenced_ids, vol
 from .const import DOMAIN, MAX_TIMER_MINUTES, ShutOffReason
 from .relay import RelayError
 from .stove import GasStoveConfigEntry
-from .timer import BurnerTimer
+from .timer import BurnerNotLit, BurnerTimer
 
 SERVICE_SHUT_OFF = "shut_off"
 SERVICE_SET_TIMER = "set_timer"
@@ -132,9 +132,22 @@ def async_setup_services(hass: HomeAssistant) -> None:
     hass.services.async_register(DOMAIN, SERVICE_SHUT_OFF, shut_off, schema=TARGET_SCHEMA)
 
     async def set_timer(call: ServiceCall) -> None:
+        # A stove (or an area) means its lit burners, as "the stove" does by
+        # voice; fails only when every burner it names is known to be out.
         duration = _duration(call.data[ATTR_DURATION])
-        for burner in burners_of_call(hass, call):
-            await _timer_of(hass, burner).async_set(duration)
+        unlit: list[str] = []
+        burners = burners_of_call(hass, call)
+        for burner in burners:
+            try:
+                await _timer_of(hass, burner).async_set(duration)
+            except BurnerNotLit as err:
+                unlit.append(err.burner)
+        if unlit and len(unlit) == len(burners):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="burner_not_lit",
+                translation_placeholders={"burner": ", ".join(unlit)},
+            )
 
     async def cancel_timer(call: ServiceCall) -> None:
         for burner in burners_of_call(hass, call):

@@ -16,6 +16,7 @@ from .const import (
     CONF_BACKEND,
     CONF_BURNER_ID,
     CONF_BURNERS,
+    CONF_CONFIRM_WINDOW,
     CONF_COUNTDOWN_PIID,
     CONF_COUNTDOWN_SIID,
     CONF_DEBOUNCE,
@@ -52,6 +53,7 @@ from .const import (
     CONF_TIMER_WARNING,
     CONF_VERIFY_WINDOW,
     CONF_WIRING,
+    DEFAULT_CONFIRM_WINDOW,
     DEFAULT_DEBOUNCE,
     DEFAULT_MAX_RUNTIME,
     DEFAULT_OFF_MV,
@@ -194,7 +196,10 @@ def _relay_channel(
     hass: HomeAssistant, entry: ConfigEntry, stove: GasStoveData, raw: dict[str, Any]
 ) -> RelayChannel:
     if raw[CONF_BACKEND] == RelayBackend.ENTITY:
-        entity_channel = EntityRelayChannel(hass, raw[CONF_ENTITY_ID])
+        window = burner_config(entry, raw[CONF_BURNER_ID]).get(
+            CONF_CONFIRM_WINDOW, DEFAULT_CONFIRM_WINDOW
+        )
+        entity_channel = EntityRelayChannel(hass, raw[CONF_ENTITY_ID], float(window))
         stove.entity_channels.append(entity_channel)
         return entity_channel
     host: str = raw[CONF_HOST]
@@ -227,8 +232,8 @@ def _flame(
     source = FlameSourceType(config.get(CONF_FLAME_SOURCE, FlameSourceType.NONE))
     if source is FlameSourceType.NONE:
         return None, None
-    detector = FlameDetector(hass, flame_thresholds(config), push=source is FlameSourceType.ENTITY)
     if source is FlameSourceType.ENTITY:
+        detector = FlameDetector(hass, flame_thresholds(config), push=True)
         stove.flame_sources.append(EntityFlameSource(hass, config[CONF_FLAME_ENTITY], detector))
         return detector, None
     host: str = config[CONF_FLAME_HOST]
@@ -238,6 +243,7 @@ def _flame(
             hass, entry, _connection(hass, stove, host, config[CONF_FLAME_TOKEN])
         )
         stove.flame_coordinators[host] = coordinator
+    detector = FlameDetector(hass, flame_thresholds(config), read=coordinator.async_refresh)
     address = MiioChannelAddress(int(config[CONF_FLAME_SIID]), int(config[CONF_FLAME_PIID]))
     coordinator.add_detector(address, detector)
     return detector, coordinator

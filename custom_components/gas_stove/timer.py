@@ -40,6 +40,20 @@ EXPIRY_RETRY = (2.0, 5.0, 10.0)
 BACKSTOP_GRACE = 10
 
 
+class BurnerNotLit(Exception):
+    """A timer was asked for on a burner whose flame source says it is out.
+
+    The timer belongs to a cooking session: one set on an unlit burner would
+    outlive no flame_off and later cut a burner someone lit for something
+    else.
+    """
+
+    def __init__(self, burner: str) -> None:
+        """Name the burner."""
+        super().__init__(burner)
+        self.burner = burner
+
+
 @dataclass(frozen=True, slots=True)
 class TimerSettings:
     """Per burner: default timer, maximum burn time, warning lead (options)."""
@@ -188,7 +202,14 @@ class BurnerTimer:
     # --- the shut-off timer -------------------------------------------------
 
     async def async_set(self, duration: timedelta) -> None:
-        """Start or replace the countdown."""
+        """Start or replace the countdown; refused on a burner known to be out."""
+        flame = self.watch.flame
+        if flame is not None:
+            # An idle stove is polled every 10 s: a burner lit a moment ago
+            # must not be refused on an old reading.
+            await flame.async_read_now()
+            if flame.known_out:
+                raise BurnerNotLit(self.burner.settings.name)
         await self._async_arm(dt_util.utcnow() + duration, duration.total_seconds())
 
     async def async_cancel(self) -> None:

@@ -302,6 +302,9 @@ class BurnerWatch:
                     "reason": reason,
                     "verified": False,
                     "seconds": _since(requested_at),
+                    # An assumed_state relay only took the action: nothing,
+                    # not even its state, confirms the cut.
+                    **({"relay": "assumed"} if self.burner.relay.assumed else {}),
                 },
             )
             return
@@ -405,6 +408,32 @@ class BurnerWatch:
     # --- flame and problems -------------------------------------------------
 
     @callback
+    def _check_assumed_relay(self) -> None:
+        """A relay that only assumes its state, and no flame source: say so once.
+
+        Not a Problem of the burner (nothing is wrong right now), but no cut
+        of it can ever be confirmed, which a person must know.
+        """
+        issue_id = _assumed_relay_issue_id(self._entry_id, self.burner.burner_id)
+        relay = self.burner.relay
+        if self.flame is None and relay.assumed:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                is_persistent=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ASSUMED_RELAY_ISSUE,
+                translation_placeholders={
+                    "burner": self.burner.settings.name,
+                    "relay": relay.key.removeprefix("entity:"),
+                },
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
+    @callback
     def _flame_changed(self) -> None:
         flame = self.flame.state if self.flame else None
         if flame != self._flame_state:
@@ -456,6 +485,7 @@ class BurnerWatch:
     @callback
     def _evaluate(self) -> None:
         """Recompute the problems that follow from the current state."""
+        self._check_assumed_relay()
         flame = self.flame.state if self.flame else None
         lit = flame is True
         if not self.burner.hold:
@@ -493,6 +523,13 @@ class BurnerWatch:
             elif not active:
                 self.problems.discard(problem)
         self._notify()
+
+
+ASSUMED_RELAY_ISSUE = "relay_assumed_state"
+
+
+def _assumed_relay_issue_id(entry_id: str, burner_id: str) -> str:
+    return f"{ASSUMED_RELAY_ISSUE}_{entry_id}_{burner_id}"
 
 
 @callback

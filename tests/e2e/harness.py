@@ -162,6 +162,14 @@ class HomeAssistantApi:
         """GET a REST path."""
         return _request(HA_URL + path, token=self.token)
 
+    def get_bytes(self, path: str) -> bytes:
+        """GET a path that answers with something other than JSON (an image)."""
+        request = urllib.request.Request(HA_URL + path)
+        request.add_header("Authorization", f"Bearer {self.token}")
+        with _DIRECT.open(request, timeout=15) as response:
+            body: bytes = response.read()
+        return body
+
     def post(self, path: str, body: Any) -> Any:
         """POST a REST path."""
         return _request(HA_URL + path, "POST", body, token=self.token)

@@ -352,3 +352,17 @@ def test_06_flame_sensor_shows_lit_and_out_words(story: Story) -> None:
     seen["zh-Hans"] = {"on": lit, "off": out}
 
     assert seen == FLAME_WORDS, f"the flame sensor shows {seen}, not {FLAME_WORDS}"
+
+
+def test_07_nothing_is_fetched_and_no_repair_is_about_the_instance(story: Story) -> None:
+    """Brand images come from the seeded cache (no request leaves 127.0.0.0/8:
+    in this network namespace a fetch would fail and the image would be a 404),
+    and the Repairs page lists nothing about how the dev instance runs."""
+    api = story.api
+    core = api.get_bytes("/api/brands/integration/backup/icon.png")
+    assert core.startswith(b"\x89PNG"), core[:16]
+    ours = api.get_bytes("/api/brands/integration/gas_stove/icon.png")
+    assert ours == (ROOT / "custom_components" / "gas_stove" / "brand" / "icon.png").read_bytes()
+    issues = api.ws({"type": "repairs/list_issues"})["issues"]
+    active = [(i["domain"], i["issue_id"]) for i in issues if not i["ignored"]]
+    assert [i for i in active if i[0] != "gas_stove"] == [], active

@@ -354,3 +354,21 @@ def test_series_no_is_not_described_as_locked_by_an_automation_outage(lang: Lang
         "家庭自动化系统关闭时灶具也不应能用",
     ):
         assert wrong not in text
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+def test_links_in_the_flow_texts_lead_to_a_heading_that_exists(language: str) -> None:
+    """Flow texts link {docs}/<file>#<anchor> (review A14: they were plain text)."""
+    root = HARDWARE.parent
+    text = (
+        root / "custom_components" / "gas_stove" / "translations" / f"{language}.json"
+    ).read_text(encoding="utf-8")
+    links = re.findall(r"\]\(\{docs\}/([^)\s]+)\)", text)
+    assert len(links) >= 3, links
+    for target in links:
+        file_part, _, anchor = target.partition("#")
+        assert (root / file_part).is_file(), target
+        if language == "zh-Hans":
+            assert "zh-Hans" in file_part, f"a Chinese text links the English {file_part}"
+        if anchor:
+            assert anchor in _anchors(root / file_part), f"no heading for {target}"

@@ -16,6 +16,7 @@ from tests.conftest import OTHER_TOKEN, TOKEN, Kitchen, KitchenFactory, next_add
 from tests.integration.common import (
     LEFT_GAS,
     LEFT_LOCK,
+    RIGHT_GAS,
     setup_stove,
     setup_template_relay,
     stove_entry,
@@ -291,12 +292,18 @@ async def test_entity_backend_flow(hass: HomeAssistant, kitchen: Kitchen) -> Non
         flow_id, {**BURNER, "backend": "entity", "name": "Wok"}
     )
     assert result["step_id"] == "entity"
-    result = await hass.config_entries.flow.async_configure(flow_id, {"entity_id": LEFT_GAS})
-    assert result["errors"] == {"base": "entity_is_ours"}
+    # The picker leaves out the switches of the stove already set up (review
+    # A14), and refuses one sent anyway.
+    picker = result["data_schema"].schema["entity_id"].config
+    assert sorted(picker["exclude_entities"]) == sorted(
+        [LEFT_GAS, RIGHT_GAS, "switch.test_stove_hood_linkage"]
+    )
+    with pytest.raises(InvalidData):
+        await hass.config_entries.flow.async_configure(flow_id, {"entity_id": LEFT_GAS})
     result = await hass.config_entries.flow.async_configure(
         flow_id, {"entity_id": "switch.does_not_exist"}
     )
-    assert result["errors"] == {"base": "entity_not_found"}
+    assert result["errors"] == {"entity_id": "entity_not_found"}
     result = await hass.config_entries.flow.async_configure(
         flow_id, {"entity_id": "switch.zigbee_relay"}
     )
@@ -310,7 +317,22 @@ async def test_entity_backend_flow(hass: HomeAssistant, kitchen: Kitchen) -> Non
     result = await hass.config_entries.flow.async_configure(
         flow_id, {"entity_id": "switch.zigbee_relay"}
     )
-    assert result["errors"] == {"base": "channel_duplicate"}
+    assert result["errors"] == {"entity_id": "channel_duplicate"}
+
+
+async def test_a_gas_switch_that_appeared_after_the_form_was_shown_is_refused(
+    hass: HomeAssistant, kitchen: Kitchen
+) -> None:
+    """The picker's exclusion list is as old as the form: the check stays."""
+    result = await _start(hass, "Second stove")
+    flow_id = result["flow_id"]
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BURNER, "backend": "entity", "name": "Wok"}
+    )
+    assert result["data_schema"].schema["entity_id"].config["exclude_entities"] == []
+    await setup_stove(hass, stove_entry(kitchen))
+    result = await hass.config_entries.flow.async_configure(flow_id, {"entity_id": LEFT_GAS})
+    assert result["errors"] == {"entity_id": "entity_is_ours"}
 
 
 async def test_duplicate_stove_aborts(hass: HomeAssistant, kitchen: Kitchen) -> None:

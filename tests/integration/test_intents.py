@@ -91,7 +91,12 @@ async def _refused(
 
 def _entity_id(hass: HomeAssistant, entry: MockConfigEntry, burner_id: str, key: str) -> str:
     """Entity ids of burners with Chinese names are transliterated: look them up."""
-    domain = {"gas": "switch", "shut_off_timer": "number", "last_shut_off": "sensor"}[key]
+    domain = {
+        "gas": "switch",
+        "shut_off_timer": "number",
+        "last_shut_off": "sensor",
+        "flame": "binary_sensor",
+    }[key]
     entity_id = er.async_get(hass).async_get_entity_id(
         domain, DOMAIN, f"{entry.entry_id}_{burner_id}_{key}"
     )
@@ -255,6 +260,11 @@ async def test_timer_for_the_lit_burners(
         "No burner is lit, so no timer was set."
     )
     assert await _say(hass, "is the stove on") == "Left burner: out. Right burner: out."
+    # A named burner that is out gets no timer either (review A14).
+    assert await _refused(hass, "turn off the right burner in 5 minutes") == (
+        "Right burner is not lit, so no timer was set."
+    )
+    assert state_of(hass, RIGHT_TIMER) == "0"
     await light_left(hass, kitchen)
     # Only the lit burner gets the timer.
     assert await _say(hass, "turn off the stove in 10 minutes") == (
@@ -283,6 +293,26 @@ async def test_timer_for_the_lit_burners(
         " Right burner: flame unknown, flame sensor unavailable."
     )
     kitchen.sensor.faults.drop_requests = 0.0
+
+
+async def test_a_burner_lit_a_moment_ago_reads_lit_and_takes_a_timer(
+    hass: HomeAssistant, make_kitchen: KitchenFactory, tmp_path: Path
+) -> None:
+    """Asked right after lighting, before the idle poll (every 10 s) came round
+    (review A14: Assist said "out" for a lit burner)."""
+    kitchen = await make_kitchen(sensor=True)
+    await _assist(hass, tmp_path)
+    entry = _chinese_stove(kitchen)
+    await setup_stove(hass, entry)
+    flame = _entity_id(hass, entry, "left", "flame")
+    assert await _say(hass, "燃气灶的状态", "zh-Hans") == "左灶：已熄灭。右灶：已熄灭。"
+    assert await _refused(hass, "左灶5分钟后关火", "zh-Hans") == "左灶没有点燃，未设置定时。"
+    assert await kitchen.left.light()
+    await asyncio.sleep(0.5)  # the thermocouple warms up; no poll is due
+    assert state_of(hass, flame) == STATE_OFF
+    assert await _say(hass, "燃气灶的状态", "zh-Hans") == "左灶：燃烧中。右灶：已熄灭。"
+    assert await _say(hass, "左灶十分钟后关火", "zh-Hans") == "左灶将在10分钟后关火。"
+    assert state_of(hass, _entity_id(hass, entry, "left", "shut_off_timer")) == "10"
 
 
 async def test_several_stoves(

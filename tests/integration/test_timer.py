@@ -21,10 +21,13 @@ from tests.compat import burner_entity_id, device_by_identifier
 from tests.conftest import Kitchen, KitchenFactory, wait_for
 from tests.integration.common import (
     LEFT_EVENTS,
+    LEFT_FLAME,
     LEFT_GAS,
     LEFT_LAST,
     EventLog,
+    light_left,
     setup_stove,
+    state_of,
     stove_entry,
 )
 
@@ -389,3 +392,37 @@ async def test_on_device_backstop(hass: HomeAssistant, make_kitchen: KitchenFact
     # With nothing of ours running, the relay cuts the burner by itself.
     await wait_for(lambda: kitchen.relay.channel_state(1) is False, timeout=3)
     await wait_for(lambda: not kitchen.left.flame, timeout=1)
+
+
+async def test_a_timer_is_refused_on_a_burner_known_to_be_out(
+    hass: HomeAssistant, make_kitchen: KitchenFactory
+) -> None:
+    """A timer belongs to a cooking session; on an unlit burner it would
+    outlive every flame_off and later cut someone else's cooking (review A14)."""
+    kitchen = await make_kitchen(sensor=True)
+    entry = stove_entry(kitchen)
+    await setup_stove(hass, entry)
+    await wait_for(lambda: state_of(hass, LEFT_FLAME) == STATE_OFF)
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            "number", "set_value", {"entity_id": TIMER, "value": 10}, blocking=True
+        )
+    assert refused.value.translation_key == "burner_not_lit"
+    assert refused.value.translation_placeholders == {"burner": "Left burner"}
+    assert state_of(hass, TIMER) == "0"
+    assert _deadline(hass) is None
+
+    # The stove's device means its lit burners, as "the stove" does by voice.
+    stove = device_by_identifier(hass, (DOMAIN, entry.entry_id), entry.entry_id)
+    assert stove is not None
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            DOMAIN, "set_timer", {"device_id": stove.id, "duration": {"minutes": 10}}, blocking=True
+        )
+    assert refused.value.translation_placeholders == {"burner": "Left burner, Right burner"}
+    await light_left(hass, kitchen)
+    await hass.services.async_call(
+        DOMAIN, "set_timer", {"device_id": stove.id, "duration": {"minutes": 10}}, blocking=True
+    )
+    assert state_of(hass, TIMER) == "10"
+    assert state_of(hass, RIGHT_TIMER) == "0"

@@ -19,7 +19,7 @@ from .compat import linked_devices, share_parent_area
 from .const import CONF_BURNER_ID, CONF_BURNERS, DOMAIN
 from .entity import burner_device_identifier, stove_device_info
 from .memory import BurnerMemory
-from .migration import async_migrate, migrate_child_lock_switches
+from .migration import async_migrate, learn_relay_identities, migrate_child_lock_switches
 from .services import async_setup_services
 from .stove import GasStoveConfigEntry, GasStoveData, build_stove, release_connections
 
@@ -70,6 +70,8 @@ async def _async_start(
     # rejected token starts the reauth flow from the coordinator.
     for coordinator in stove.coordinators.values():
         await coordinator.async_refresh()
+    # Before the update listener exists: this is no options change to reload for.
+    learn_relay_identities(hass, entry, stove.connections)
     # A flame sensor that does not answer must not keep the shut-off from
     # working: its burners show a problem instead.
     for flame_coordinator in stove.flame_coordinators.values():

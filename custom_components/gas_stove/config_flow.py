@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 import uuid
 
@@ -35,6 +36,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from .compat import vol
 from .const import (
@@ -46,6 +48,7 @@ from .const import (
     CONF_COUNTDOWN_PIID,
     CONF_COUNTDOWN_SIID,
     CONF_DEFAULT_TIMER,
+    CONF_DEVICE_ID,
     CONF_EMERGENCY_HOOD,
     CONF_EMERGENCY_HOOD_GAS,
     CONF_EMERGENCY_SENSORS,
@@ -90,6 +93,7 @@ from .const import (
 )
 from .flow_flame import FLAME_KEYS, TUNING_KEYS, FlameSteps, tuning_error, tuning_schema
 from .migration import MINOR_VERSION
+from .models import KNOWN_RELAYS
 from .relay import MiioChannelAddress, MiioRelay, RelayRejected, RelayUnreachable
 from .stove import (
     burner_config,
@@ -124,7 +128,26 @@ _ERROR_FIELD = {
     "channel_in_use": CONF_SIID,
     "channel_duplicate": CONF_SIID,
     "channel_not_switch": CONF_PIID,
+    "channel_not_in_model": CONF_SIID,
+    "different_device": CONF_HOST,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class RelayIdentity:
+    """What a relay says it is: its model (miIO.info) and device id (handshake)."""
+
+    model: str | None = None
+    device_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredRelay:
+    """A Mi relay found on the network (zeroconf), set up from the next form on."""
+
+    host: str
+    model: str
+    device_id: str
 
 
 def _box(maximum: float, step: float, unit: str) -> FiniteNumber:
@@ -162,12 +185,12 @@ async def async_check_relay(
     token: str,
     protocol: MiioProtocol,
     address: MiioChannelAddress | None,
-) -> tuple[str | None, str | None]:
-    """Connect before creating anything: (error key, model)."""
+) -> tuple[str | None, RelayIdentity]:
+    """Connect before creating anything: (error key, what the relay is)."""
     if not valid_host(host):
-        return "invalid_host", None
+        return "invalid_host", RelayIdentity()
     if not TOKEN_RE.match(token):
-        return "invalid_token", None
+        return "invalid_token", RelayIdentity()
     relay = MiioRelay(hass, host, token, model=None, protocol=protocol)
     try:
         return await _ask_relay(relay, address)
@@ -178,31 +201,49 @@ async def async_check_relay(
 
 async def _ask_relay(
     relay: MiioRelay, address: MiioChannelAddress | None
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, RelayIdentity]:
+    unknown = RelayIdentity()
     if not await relay.async_answers_hello():
-        return "cannot_connect", None
+        return "cannot_connect", unknown
     try:
         info = await relay.async_info()
     except RelayUnreachable:
         # It answers the unencrypted hello but no encrypted request: real
         # firmware stays silent when the checksum (the token) is wrong.
-        return "wrong_token", None
+        return "wrong_token", unknown
     except RelayRejected:
-        return "cannot_connect", None
+        return "cannot_connect", unknown
+    model = info.get("model")
+    identity = RelayIdentity(
+        model if isinstance(model, str) else None,
+        None if relay.device_id is None else str(relay.device_id),
+    )
     if address is not None:
         try:
             values = await relay.async_get_values([address])
         except RelayRejected:
-            return "channel_not_found", None
+            return "channel_not_found", identity
         except RelayUnreachable:
-            return "cannot_connect", None
+            return "cannot_connect", identity
         if not isinstance(values.get(address), bool):
             # A property that exists but is not an on/off switch: a flame
             # sensor's millivolts, the relay's countdown, a mode. Writing
             # true/false there would not open the loop.
-            return "channel_not_switch", None
-    model = info.get("model")
-    return None, model if isinstance(model, str) else None
+            return "channel_not_switch", identity
+        known = KNOWN_RELAYS.get(identity.model or "")
+        if known is not None and address not in known.channels:
+            # A switch, but not a relay channel of this model (a strip's
+            # master switch, a USB port).
+            return "channel_not_in_model", identity
+    return None, identity
+
+
+def _model_channels(model: str | None) -> dict[str, str]:
+    known = KNOWN_RELAYS[model or ""]
+    return {
+        "model": str(model),
+        "channels": ", ".join(f"{a.siid}/{a.piid}" for a in known.channels),
+    }
 
 
 def _miio_hosts_in_use(hass: HomeAssistant) -> set[str]:
@@ -242,6 +283,7 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
         self._burners: list[dict[str, Any]] = []
         self._settings: dict[str, dict[str, Any]] = {}
         self._assumed_relay: dict[str, Any] | None = None
+        self._discovered: DiscoveredRelay | None = None
         self._pending: dict[str, Any] = {}
         self._relay: dict[str, Any] = {}
         # Reconfigure: the current address of the relay being changed.
@@ -348,20 +390,27 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
                 error = "invalid_token"
             else:
                 error = self._channel_error(key)
-            if error is None and (owner := _configured_channels(self.hass).get(key)):
+            if error is None:
                 # Said on the field, with who owns it: the person picks
                 # another channel instead of losing the whole flow.
-                error = "channel_in_use"
-                placeholders = {"stove": owner[0], "owner": owner[1]}
+                error, placeholders = self._channel_owner(key)
             if error is None:
-                error, model = await async_check_relay(
+                error, identity = await async_check_relay(
                     self.hass,
                     raw[CONF_HOST],
                     raw[CONF_TOKEN],
                     MiioProtocol.MIOT,
                     MiioChannelAddress(raw[CONF_SIID], raw[CONF_PIID]),
                 )
-                raw[CONF_MODEL] = model
+                raw[CONF_MODEL] = identity.model
+                if identity.device_id is not None:
+                    raw[CONF_DEVICE_ID] = identity.device_id
+                if error is None:
+                    # Now by its device id: the same relay under another
+                    # address or a host name is the same channel.
+                    error, placeholders = self._channel_owner(channel_key(raw))
+                if error == "channel_not_in_model":
+                    placeholders = _model_channels(identity.model)
             if error is None:
                 return await self._async_burner_done(raw)
             errors[_ERROR_FIELD.get(error, "base")] = error
@@ -385,18 +434,95 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
             },
         )
 
+    def _channel_owner(self, key: str) -> tuple[str | None, dict[str, str]]:
+        """Whether this flow or another stove already uses the channel, and who."""
+        if (error := self._channel_error(key)) is not None:
+            return error, {}
+        if owner := _configured_channels(self.hass).get(key):
+            return "channel_in_use", {"stove": owner[0], "owner": owner[1]}
+        return None, {}
+
     def _suggest_next_channel(self) -> dict[str, Any]:
-        """Suggest the next channel of the same relay for the next burner."""
+        """The discovered relay, or the next channel of the last one (by its model if known)."""
         previous = [b for b in self._burners if b[CONF_BACKEND] == RelayBackend.MIIO]
         if not previous:
-            return {}
+            if self._discovered is None:
+                return {}
+            first = KNOWN_RELAYS[self._discovered.model].channels[0]
+            return {CONF_HOST: self._discovered.host, CONF_SIID: first.siid, CONF_PIID: first.piid}
         last = previous[-1]
-        return {
+        suggestion = {
             CONF_HOST: last[CONF_HOST],
             CONF_TOKEN: last[CONF_TOKEN],
             CONF_SIID: last[CONF_SIID] + 1,
             CONF_PIID: last[CONF_PIID],
         }
+        if known := KNOWN_RELAYS.get(last.get(CONF_MODEL) or ""):
+            used = {
+                MiioChannelAddress(b[CONF_SIID], b[CONF_PIID])
+                for b in previous
+                if b[CONF_HOST] == last[CONF_HOST]
+            }
+            free = [a for a in known.channels if a not in used]
+            if free:
+                suggestion.update({CONF_SIID: free[0].siid, CONF_PIID: free[0].piid})
+        return suggestion
+
+    async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
+        """A Mi relay of a known model announced itself (`_miio._udp.local.`).
+
+        Its name is "<model with dashes>_miio<device id>". A relay some stove
+        already uses is not offered again; one that came back on a new address
+        gets that address (the stove reloads with it).
+        """
+        label, _, device_id = discovery_info.name.split(".", 1)[0].rpartition("_miio")
+        model = label.replace("-", ".")
+        if not device_id.isdigit() or model not in KNOWN_RELAYS:
+            return self.async_abort(reason="not_a_relay")
+        host = str(discovery_info.ip_address)
+        for entry in self.hass.config_entries.async_entries(DOMAIN, include_ignore=False):
+            burners = entry.data.get(CONF_BURNERS, [])
+            if any(b.get(CONF_DEVICE_ID) == device_id for b in burners):
+                moved = [
+                    {**b, CONF_HOST: host}
+                    if b.get(CONF_DEVICE_ID) == device_id and b.get(CONF_HOST) != host
+                    else b
+                    for b in burners
+                ]
+                if moved != burners:
+                    self.hass.config_entries.async_update_entry(
+                        entry, data={**entry.data, CONF_BURNERS: moved}
+                    )
+                    if entry.state is not ConfigEntryState.LOADED:
+                        # A loaded entry reloads through its update listener.
+                        self.hass.config_entries.async_schedule_reload(entry.entry_id)
+                return self.async_abort(reason="already_configured")
+            if any(b.get(CONF_HOST) == host for b in burners):
+                return self.async_abort(reason="already_configured")
+        await self.async_set_unique_id(f"discovered:{device_id}")
+        self._abort_if_unique_id_configured()
+        self._discovered = DiscoveredRelay(host, model, device_id)
+        self.context["title_placeholders"] = {"name": f"{KNOWN_RELAYS[model].name} ({host})"}
+        return await self.async_step_zeroconf_confirm()
+
+    async def async_step_zeroconf_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say what was found; the stove's setup follows, with its address filled in."""
+        assert self._discovered is not None
+        if user_input is not None:
+            return await self.async_step_user()
+        known = KNOWN_RELAYS[self._discovered.model]
+        return self.async_show_form(
+            step_id="zeroconf_confirm",
+            data_schema=vol.Schema({}),
+            description_placeholders={
+                "name": known.name,
+                "model": self._discovered.model,
+                "host": self._discovered.host,
+                "docs": DOCS_URL,
+            },
+        )
 
     async def async_step_entity(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Any switch entity Home Assistant already controls."""
@@ -518,11 +644,18 @@ class GasStoveConfigFlow(ConfigFlow, FlameSteps, domain=DOMAIN):
                 int(used[0].get(CONF_SIID, DEFAULT_SIID)), int(used[0].get(CONF_PIID, DEFAULT_PIID))
             )
         )
-        error, model = await async_check_relay(self.hass, host, token, protocol, address)
+        error, identity = await async_check_relay(self.hass, host, token, protocol, address)
+        known = {b[CONF_DEVICE_ID] for b in used if CONF_DEVICE_ID in b}
+        if error is None and identity.device_id is not None and known - {identity.device_id}:
+            # Another Mi device answers there: moving the burners to it
+            # would have them cut something else.
+            error = "different_device"
         if error is not None:
             return error, None
         for burner in used:
-            burner.update({CONF_HOST: host, CONF_TOKEN: token, CONF_MODEL: model})
+            burner.update({CONF_HOST: host, CONF_TOKEN: token, CONF_MODEL: identity.model})
+            if identity.device_id is not None:
+                burner[CONF_DEVICE_ID] = identity.device_id
         if entry.state is ConfigEntryState.LOADED:
             # A loaded entry has the update listener, which reloads it; a
             # second reload from here is what Home Assistant refuses from 2026.12.

@@ -149,6 +149,8 @@ CONF_MAX_RUNTIME: Final = "max_runtime"
 CONF_TIMER_WARNING: Final = "timer_warning"
 # How long a switch-entity relay gets to show a write (a cloud reports late).
 CONF_CONFIRM_WINDOW: Final = "confirm_window"
+# The Mi device id (did) of a burner's relay: its identity, whatever its address.
+CONF_DEVICE_ID: Final = "device_id"
 DEFAULT_CONFIRM_WINDOW: Final = 6.0
 CONF_COUNTDOWN_SIID: Final = "countdown_siid"
 CONF_COUNTDOWN_PIID: Final = "countdown_piid"

@@ -6,20 +6,25 @@ import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_NAME, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import CONF_HOST, CONF_NAME, Platform
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 
 from .compat import default_aliases, name_aliases, same_aliases
 from .const import (
+    CONF_BACKEND,
     CONF_BURNERS,
+    CONF_DEVICE_ID,
     CONF_FLAME_KIND,
     CONF_VERIFY_WINDOW,
     DEFAULT_VERIFY_WINDOW,
     DEFAULT_VERIFY_WINDOW_MILLIVOLTS,
     DOMAIN,
     FlameKind,
+    RelayBackend,
 )
+from .relay import MiioRelay
+from .stove import channel_key
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -109,3 +114,39 @@ async def async_migrate(hass: HomeAssistant, entry: ConfigEntry) -> bool:
         _forget_written_aliases(hass, entry)
         hass.config_entries.async_update_entry(entry, minor_version=3)
     return True
+
+
+@callback
+def learn_relay_identities(
+    hass: HomeAssistant, entry: ConfigEntry, connections: dict[str, MiioRelay]
+) -> None:
+    """Give Mi relays set up by address their device id, once they answered.
+
+    Entries before 0.5.0 know a relay by its address: the same relay under a
+    new address or a host name looked like another one. The id comes from the
+    relay's handshake, so this happens at the first start that reaches it
+    (a relay offline now is learnt at a later start). The entry's unique id
+    follows when it was the first burner's address-based one.
+    """
+    old = entry.data[CONF_BURNERS]
+    burners = [dict(burner) for burner in old]
+    for burner in burners:
+        connection = connections.get(str(burner.get(CONF_HOST)))
+        if (
+            burner.get(CONF_BACKEND) == RelayBackend.MIIO
+            and CONF_DEVICE_ID not in burner
+            and connection is not None
+            and connection.device_id is not None
+        ):
+            burner[CONF_DEVICE_ID] = str(connection.device_id)
+    if burners == old:
+        return
+    unique_id = entry.unique_id
+    if unique_id == channel_key(old[0]):
+        taken = {e.unique_id for e in hass.config_entries.async_entries(DOMAIN) if e is not entry}
+        if (new := channel_key(burners[0])) not in taken:
+            unique_id = new
+    _LOGGER.info("%s: relays known by their device id from now on", entry.title)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_BURNERS: burners}, unique_id=unique_id
+    )

@@ -125,6 +125,11 @@ class MiioRelay:
             rtt=RoundTrip(initial=INITIAL_TIMEOUT, floor=MIN_TIMEOUT / 5, ceiling=MAX_TIMEOUT),
         )
 
+    @property
+    def device_id(self) -> int | None:
+        """The device id (did) the relay gave in its last handshake; None before one."""
+        return self._client.device_id
+
     def use_token(self, token: str) -> None:
         """Talk with another token from the next call on (the relay was re-paired).
 

@@ -21,6 +21,7 @@ from .const import (
     CONF_COUNTDOWN_SIID,
     CONF_DEBOUNCE,
     CONF_DEFAULT_TIMER,
+    CONF_DEVICE_ID,
     CONF_EMERGENCY_HOOD,
     CONF_EMERGENCY_HOOD_GAS,
     CONF_EMERGENCY_SENSORS,
@@ -160,11 +161,14 @@ def channel_key(burner: dict[str, Any]) -> str:
     """Identity of the physical relay channel a burner config points at."""
     if burner[CONF_BACKEND] == RelayBackend.ENTITY:
         return f"entity:{burner[CONF_ENTITY_ID]}"
+    # The device id once known (a relay's identity under any address or host
+    # name); before that, the address it was set up with.
+    device = f"did:{burner[CONF_DEVICE_ID]}" if CONF_DEVICE_ID in burner else burner[CONF_HOST]
     if burner.get(CONF_PROTOCOL) == MiioProtocol.LEGACY:
-        return f"miio:{burner[CONF_HOST]}:legacy"
+        return f"miio:{device}:legacy"
     siid = burner.get(CONF_SIID, DEFAULT_SIID)
     piid = burner.get(CONF_PIID, DEFAULT_PIID)
-    return f"miio:{burner[CONF_HOST]}:{siid}:{piid}"
+    return f"miio:{device}:{siid}:{piid}"
 
 
 def _connection(

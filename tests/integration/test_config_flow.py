@@ -336,7 +336,8 @@ async def test_a_gas_switch_that_appeared_after_the_form_was_shown_is_refused(
 
 
 async def test_duplicate_stove_aborts(hass: HomeAssistant, kitchen: Kitchen) -> None:
-    MockConfigEntry(domain=DOMAIN, unique_id=f"miio:{kitchen.relay.host}:2:1").add_to_hass(hass)
+    # Known by the relay's device id, as every entry is once it has started.
+    MockConfigEntry(domain=DOMAIN, unique_id=f"miio:did:{kitchen.relay.did}:2:1").add_to_hass(hass)
     result = await _start(hass)
     await hass.config_entries.flow.async_configure(result["flow_id"], {**BURNER, "name": "A"})
     result = await hass.config_entries.flow.async_configure(result["flow_id"], _miio(kitchen))

@@ -117,18 +117,44 @@ async def seed_config_entry(
     sensor_host: str,
     names: tuple[str, str],
 ) -> str:
-    """Add the demo entry unless a gas_stove entry exists already."""
+    """Add the demo entry unless a gas_stove entry exists already.
+
+    An existing demo entry is pointed at this run's emulator (--relay-host,
+    --sensor-host): another instance's emulator may be on the old addresses.
+    """
     store: Store[dict[str, Any]] = Store(
         hass, ENTRIES_VERSION, ENTRIES_KEY, minor_version=ENTRIES_MINOR
     )
     data = await store.async_load() or {"entries": []}
     for entry in data["entries"]:
         if entry.get("domain") == DOMAIN:
-            return f"config entry: kept existing {entry.get('title')!r} ({entry.get('entry_id')})"
+            moved = entry.get("title") == title and _point_at(entry, host, sensor_host)
+            if moved:
+                await store.async_save(data)
+            return (
+                f"config entry: kept existing {entry.get('title')!r} ({entry.get('entry_id')})"
+                + (f", now at relay {host} / sensor {sensor_host}" if moved else "")
+            )
     entry = demo_entry(host, token, title, sensor_host, names)
     data["entries"].append(entry.as_dict())
     await store.async_save(data)
     return f"config entry: added {title!r} ({entry.entry_id}) -> relay {host}"
+
+
+def _point_at(entry: dict[str, Any], host: str, sensor_host: str) -> bool:
+    """Move the demo entry's relay and flame sensor to these addresses; whether anything moved."""
+    moved = False
+    for burner in entry.get("data", {}).get("burners", []):
+        if burner.get("backend") == "miio" and burner.get("host") != host:
+            burner["host"] = host
+            # Another emulator is another device: learnt again at the next start.
+            burner.pop("device_id", None)
+            moved = True
+    for options in entry.get("options", {}).get("burners", {}).values():
+        if options.get("flame_host") not in (None, sensor_host):
+            options["flame_host"] = sensor_host
+            moved = True
+    return moved
 
 
 async def seed_onboarding(hass: HomeAssistant) -> str:

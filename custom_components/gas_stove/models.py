@@ -2,8 +2,9 @@
 
 Only models a public MIoT spec or a device's published code describes, each
 with its source. None of them is known to have a dry (potential-free)
-contact: in-wall modules and plugs switch mains, so in a thermocouple loop
-each needs an interposing relay (hardware/README.md#the-interposing-relay).
+contact: in-wall modules and plugs switch mains, and a mains output never goes
+into a thermocouple loop (hardware/README.md#choosing-a-relay). They are
+known so that the setup can say so, and fill in the channel.
 An unknown model keeps the manual siid/piid fields.
 """
 

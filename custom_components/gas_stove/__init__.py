@@ -99,6 +99,8 @@ async def _async_start(
         # Home Assistant stops without unloading entries: end running
         # pulses at rest now rather than at the next start.
         await asyncio.gather(*(b.async_stop() for b in stove.burners.values()))
+        # The gas burnt up to now is counted before Home Assistant goes.
+        await asyncio.gather(*(m.async_stop() for m in stove.gas_meters.values()))
 
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, finish_pulses))
     migrate_child_lock_switches(hass, entry)
@@ -121,6 +123,12 @@ async def _async_start(
         await burner.async_start()
     for timer in stove.timers.values():
         await timer.async_start()
+    for meter in stove.gas_meters.values():
+        await meter.async_start()
+        entry.async_on_unload(meter.async_stop)
+    for guard in stove.dry_pot.values():
+        guard.async_start()
+        entry.async_on_unload(guard.async_stop)
     if stove.kitchen is not None:
         stove.kitchen.async_start()
         entry.async_on_unload(stove.kitchen.async_stop)

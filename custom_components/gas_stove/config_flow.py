@@ -49,12 +49,19 @@ from .const import (
     CONF_COUNTDOWN_SIID,
     CONF_DEFAULT_TIMER,
     CONF_DEVICE_ID,
+    CONF_DRY_POT_ENTITY,
+    CONF_DRY_POT_GRACE,
+    CONF_DRY_POT_RATE,
+    CONF_DRY_POT_THRESHOLD,
     CONF_EMERGENCY_HOOD,
     CONF_EMERGENCY_HOOD_GAS,
     CONF_EMERGENCY_SENSORS,
     CONF_FLAME_KIND,
     CONF_FLAME_SOURCE,
+    CONF_GAS_FACTOR,
+    CONF_GAS_TYPE,
     CONF_GRACE_MINUTES,
+    CONF_HEATING_VALUE,
     CONF_HOOD_DELAY,
     CONF_HOOD_ENTITY,
     CONF_HOOD_PERCENTAGE,
@@ -67,6 +74,7 @@ from .const import (
     CONF_PRESENCE_ENTITIES,
     CONF_PROTOCOL,
     CONF_PULSE,
+    CONF_RATED_KW,
     CONF_RELAY,
     CONF_SIID,
     CONF_TIMER_WARNING,
@@ -92,6 +100,7 @@ from .const import (
     RelayBackend,
 )
 from .flow_flame import FLAME_KEYS, TUNING_KEYS, FlameSteps, tuning_error, tuning_schema
+from .gas_use import DEFAULT_HEATING_VALUE, DEFAULT_RATED_KW, GasType
 from .migration import MINOR_VERSION
 from .models import KNOWN_RELAYS
 from .relay import MiioChannelAddress, MiioRelay, RelayRejected, RelayUnreachable
@@ -99,6 +108,8 @@ from .stove import (
     burner_config,
     burner_settings,
     channel_key,
+    dry_pot_settings,
+    gas_settings,
     kitchen_settings,
     timer_settings,
 )
@@ -170,6 +181,36 @@ HOOD_DELAY_SELECTOR = _box(300, 1, "s")
 HOOD_RUN_ON_SELECTOR = _box(30, 0.5, "min")
 ABSENCE_SELECTOR = _box(120, 1, "min")
 GRACE_SELECTOR = _box(60, 1, "min")
+RATED_KW_SELECTOR = FiniteNumber(
+    NumberSelectorConfig(
+        min=0.5, max=15, step=0.1, unit_of_measurement="kW", mode=NumberSelectorMode.BOX
+    )
+)
+DRY_POT_THRESHOLD_SELECTOR = FiniteNumber(
+    NumberSelectorConfig(
+        min=60, max=400, step=1, unit_of_measurement="°C", mode=NumberSelectorMode.BOX
+    )
+)
+DRY_POT_RATE_SELECTOR = FiniteNumber(
+    NumberSelectorConfig(
+        min=1, max=100, step=1, unit_of_measurement="°C/min", mode=NumberSelectorMode.BOX
+    )
+)
+DRY_POT_GRACE_SELECTOR = _box(600, 5, "s")
+HEATING_VALUE_SELECTOR = FiniteNumber(
+    NumberSelectorConfig(
+        min=1, max=200, step=0.1, unit_of_measurement="MJ", mode=NumberSelectorMode.BOX
+    )
+)
+GAS_FACTOR_SELECTOR = FiniteNumber(
+    NumberSelectorConfig(min=0.1, max=5, step=0.01, mode=NumberSelectorMode.BOX)
+)
+GAS_TYPE_SELECTOR = SelectSelector(
+    SelectSelectorConfig(options=[g.value for g in GasType], translation_key=CONF_GAS_TYPE)
+)
+DRY_POT_ENTITY_SELECTOR = EntitySelector(
+    EntitySelectorConfig(domain="sensor", device_class="temperature")
+)
 CONFIRM_WINDOW_SELECTOR = FiniteNumber(
     NumberSelectorConfig(
         min=2, max=60, step=0.5, unit_of_measurement="s", mode=NumberSelectorMode.BOX
@@ -773,7 +814,8 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """A burner's settings, or one of the stove-level guards."""
         return self.async_show_menu(
-            step_id="init", menu_options=["burner_select", "hood", "emergency", "unattended"]
+            step_id="init",
+            menu_options=["burner_select", "hood", "emergency", "unattended", "gas_use"],
         )
 
     async def async_step_burner_select(
@@ -836,6 +878,16 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                 }
                 if CONF_CONFIRM_WINDOW in user_input:
                     self._changes[CONF_CONFIRM_WINDOW] = float(user_input[CONF_CONFIRM_WINDOW])
+                self._changes.update(
+                    {
+                        CONF_RATED_KW: float(user_input.get(CONF_RATED_KW, DEFAULT_RATED_KW)),
+                        # Cleared box, no guard: None drops the setting.
+                        CONF_DRY_POT_ENTITY: user_input.get(CONF_DRY_POT_ENTITY) or None,
+                        CONF_DRY_POT_THRESHOLD: float(user_input[CONF_DRY_POT_THRESHOLD]),
+                        CONF_DRY_POT_RATE: float(user_input[CONF_DRY_POT_RATE]),
+                        CONF_DRY_POT_GRACE: float(user_input[CONF_DRY_POT_GRACE]),
+                    }
+                )
                 return await self.async_step_flame()
         timers = timer_settings(config := burner_config(self.config_entry, self._burner_id))
         schema = vol.Schema(
@@ -860,6 +912,24 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
                 ): OPTIONAL_MIOT_ID_SELECTOR,
             }
         )
+        dry_pot = dry_pot_settings(config)
+        schema = schema.extend(
+            {
+                vol.Required(
+                    CONF_RATED_KW, default=float(config.get(CONF_RATED_KW, DEFAULT_RATED_KW))
+                ): RATED_KW_SELECTOR,
+                vol.Optional(CONF_DRY_POT_ENTITY): DRY_POT_ENTITY_SELECTOR,
+                vol.Required(
+                    CONF_DRY_POT_THRESHOLD, default=dry_pot.threshold
+                ): DRY_POT_THRESHOLD_SELECTOR,
+                vol.Required(CONF_DRY_POT_RATE, default=dry_pot.rate): DRY_POT_RATE_SELECTOR,
+                vol.Required(CONF_DRY_POT_GRACE, default=dry_pot.grace): DRY_POT_GRACE_SELECTOR,
+            }
+        )
+        if dry_pot.temperature_entity:
+            schema = self.add_suggested_values_to_schema(
+                schema, {CONF_DRY_POT_ENTITY: dry_pot.temperature_entity}
+            )
         if raw[CONF_BACKEND] == RelayBackend.ENTITY:
             # Only a switch entity reports late (a cloud); miIO is read back.
             schema = schema.extend(
@@ -931,6 +1001,38 @@ class GasStoveOptionsFlow(OptionsFlow, FlameSteps):
     def _save_kitchen(self, changes: dict[str, Any]) -> ConfigFlowResult:
         kitchen = {k: v for k, v in {**self._kitchen(), **changes}.items() if v not in (None, "")}
         return self.async_create_entry(data={**self.config_entry.options, CONF_KITCHEN: kitchen})
+
+    async def async_step_gas_use(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The stove's gas, its heating value and the calibration against the meter."""
+        current = gas_settings(self.config_entry)
+        if user_input is not None:
+            gas_type = GasType(user_input[CONF_GAS_TYPE])
+            heating_value = float(user_input[CONF_HEATING_VALUE])
+            if gas_type is not current.gas_type and heating_value == current.heating_value:
+                # Another gas with the old gas's value left in the box: its own.
+                heating_value = DEFAULT_HEATING_VALUE[gas_type]
+            return self._save_kitchen(
+                {
+                    CONF_GAS_TYPE: gas_type.value,
+                    CONF_HEATING_VALUE: heating_value,
+                    CONF_GAS_FACTOR: float(user_input[CONF_GAS_FACTOR]),
+                }
+            )
+        return self.async_show_form(
+            step_id="gas_use",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_GAS_TYPE, default=current.gas_type.value): GAS_TYPE_SELECTOR,
+                    vol.Required(
+                        CONF_HEATING_VALUE, default=current.heating_value
+                    ): HEATING_VALUE_SELECTOR,
+                    vol.Required(CONF_GAS_FACTOR, default=current.factor): GAS_FACTOR_SELECTOR,
+                }
+            ),
+            description_placeholders={"docs": DOCS_URL},
+        )
 
     async def async_step_hood(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Range-hood linkage: the hood, its speed, delay and run-on."""

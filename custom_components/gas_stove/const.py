@@ -72,6 +72,7 @@ class ShutOffReason(StrEnum):
     UNATTENDED = "unattended"
     EMERGENCY = "emergency"
     EXTERNAL = "external"
+    DRY_POT = "dry_pot"
 
 
 CONF_FLAME_SOURCE: Final = "flame_source"
@@ -142,6 +143,8 @@ class StoveEvent(StrEnum):
     TIMER_WARNING = "timer_warning"
     TIMER_EXPIRED = "timer_expired"
     UNATTENDED_WARNING = "unattended_warning"
+    DRY_POT_WARNING = "dry_pot_warning"
+    DRY_POT_SILENCED = "dry_pot_silenced"
 
 
 CONF_DEFAULT_TIMER: Final = "default_timer"
@@ -149,6 +152,17 @@ CONF_MAX_RUNTIME: Final = "max_runtime"
 CONF_TIMER_WARNING: Final = "timer_warning"
 # How long a switch-entity relay gets to show a write (a cloud reports late).
 CONF_CONFIRM_WINDOW: Final = "confirm_window"
+# Gas use: the burner's rated heat input; the stove's gas, heating value and
+# calibration factor (kitchen options).
+CONF_RATED_KW: Final = "rated_kw"
+CONF_GAS_TYPE: Final = "gas_type"
+CONF_HEATING_VALUE: Final = "heating_value"
+CONF_GAS_FACTOR: Final = "gas_factor"
+# Dry-pot guard of a burner.
+CONF_DRY_POT_ENTITY: Final = "dry_pot_entity"
+CONF_DRY_POT_THRESHOLD: Final = "dry_pot_threshold"
+CONF_DRY_POT_RATE: Final = "dry_pot_rate"
+CONF_DRY_POT_GRACE: Final = "dry_pot_grace"
 # The Mi device id (did) of a burner's relay: its identity, whatever its address.
 CONF_DEVICE_ID: Final = "device_id"
 DEFAULT_CONFIRM_WINDOW: Final = 6.0

@@ -37,6 +37,7 @@ class _BurnerFile(TypedDict):
     timer: NotRequired[dict[str, Any]]
     verification: NotRequired[dict[str, Any] | None]
     commissioning: NotRequired[dict[str, Any]]
+    gas: NotRequired[dict[str, Any]]
 
 
 class _StoveFile(TypedDict):
@@ -193,6 +194,35 @@ class SavedCommissioning:
             blow_out=_number(raw.get("blow_out")),
             opening=_number(raw.get("opening")),
             blow_out_other_lit=_number(raw.get("blow_out_other_lit")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SavedGas:
+    """The gas a burner has burnt (in its gas's unit) and how far it is counted."""
+
+    total: float = 0.0
+    # Set while a session runs: counted up to this moment.
+    counted_to: datetime | None = None
+    gas_type: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able form."""
+        return {
+            "total": self.total,
+            "counted_to": _iso(self.counted_to),
+            "gas_type": self.gas_type,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Self:
+        """A broken or negative total reads as nothing counted yet."""
+        total = _number(raw.get("total"))
+        gas_type = raw.get("gas_type")
+        return cls(
+            total=total if total is not None and total >= 0 else 0.0,
+            counted_to=_parse(raw.get("counted_to")),
+            gas_type=gas_type if isinstance(gas_type, str) else None,
         )
 
 
@@ -373,6 +403,10 @@ class BurnerMemory:
         """A burner's last commissioning test."""
         return SavedCommissioning.from_dict(self._burner(burner_id).get("commissioning") or {})
 
+    def gas(self, burner_id: str) -> SavedGas:
+        """The gas a burner has burnt."""
+        return SavedGas.from_dict(self._burner(burner_id).get("gas") or {})
+
     def kitchen(self) -> SavedKitchen:
         """The kitchen guards' state."""
         return SavedKitchen.from_dict(self._data["kitchen"])
@@ -398,6 +432,11 @@ class BurnerMemory:
     async def async_put_commissioning(self, burner_id: str, saved: SavedCommissioning) -> None:
         """Replace a burner's commissioning result."""
         self._data["burners"].setdefault(burner_id, {})["commissioning"] = saved.as_dict()
+        await self._async_write()
+
+    async def async_put_gas(self, burner_id: str, saved: SavedGas) -> None:
+        """Replace a burner's gas count."""
+        self._data["burners"].setdefault(burner_id, {})["gas"] = saved.as_dict()
         await self._async_write()
 
     async def async_put_kitchen(self, saved: SavedKitchen) -> None:

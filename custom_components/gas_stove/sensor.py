@@ -1,4 +1,4 @@
-"""Cooking time and Last shut-off sensors of each burner."""
+"""Cooking time, Last shut-off and Gas used of each burner; the stove's gas used."""
 
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
+    SensorStateClass,
 )
-from homeassistant.const import UnitOfTime
+from homeassistant.const import UnitOfMass, UnitOfTime, UnitOfVolume
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from .const import ShutOffReason
-from .entity import BurnerEntity, burner_descriptions
+from .entity import BurnerEntity, burner_descriptions, stove_device_info
+from .gas_use import GasMeter, GasType, to_cubic_metres
 from .stove import GasStoveConfigEntry
 from .timer import BurnerTimer
 from .watch import BurnerWatch
@@ -91,10 +93,115 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Cooking time (where a flame source exists) and Last shut-off per burner."""
-    async_add_entities(
+    stove = entry.runtime_data
+    entities: list[SensorEntity] = [
         BurnerSensor(entry, burner, description)
         for burner, description in burner_descriptions(entry, SENSORS)
-    )
+    ]
+    entities += [
+        BurnerGasSensor(entry, stove.burners[burner_id], GAS_USED, meter)
+        for burner_id, meter in stove.gas_meters.items()
+    ]
+    if stove.gas_meters:
+        entities.append(StoveGasSensor(entry, STOVE_GAS_USED))
+        if next(iter(stove.gas_meters.values())).settings.gas_type is GasType.LPG:
+            entities.append(StoveGasSensor(entry, STOVE_LPG_USED))
+    async_add_entities(entities)
+
+
+# Gas in the Energy dashboard's unit (m3: LPG as vapour); the stove's total
+# also in kg for LPG, the unit it is bought in.
+GAS_USED = SensorEntityDescription(
+    key="gas_used",
+    translation_key="gas_used",
+    device_class=SensorDeviceClass.GAS,
+    state_class=SensorStateClass.TOTAL_INCREASING,
+    native_unit_of_measurement=UnitOfVolume.CUBIC_METERS,
+    suggested_display_precision=3,
+)
+STOVE_GAS_USED = SensorEntityDescription(
+    key="gas_used",
+    translation_key="stove_gas_used",
+    device_class=SensorDeviceClass.GAS,
+    state_class=SensorStateClass.TOTAL_INCREASING,
+    native_unit_of_measurement=UnitOfVolume.CUBIC_METERS,
+    suggested_display_precision=3,
+)
+STOVE_LPG_USED = SensorEntityDescription(
+    key="lpg_used",
+    translation_key="lpg_used",
+    device_class=SensorDeviceClass.WEIGHT,
+    state_class=SensorStateClass.TOTAL_INCREASING,
+    native_unit_of_measurement=UnitOfMass.KILOGRAMS,
+    suggested_display_precision=3,
+)
+
+
+class BurnerGasSensor(BurnerEntity, SensorEntity):
+    """The gas one burner has burnt, estimated (gas_use.py)."""
+
+    def __init__(
+        self,
+        entry: GasStoveConfigEntry,
+        burner: Any,
+        description: SensorEntityDescription,
+        meter: GasMeter,
+    ) -> None:
+        """Bind the burner's gas meter."""
+        super().__init__(entry, burner, description)
+        self.meter = meter
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the meter (flame changes and its minute checkpoints)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.meter.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def available(self) -> bool:
+        """A count, always known (it only grows while the flame is known lit)."""
+        return True
+
+    @property
+    def native_value(self) -> float:
+        """m3 (LPG: of vapour)."""
+        return round(to_cubic_metres(self.meter.total, self.meter.settings.gas_type), 4)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """How it is estimated."""
+        return {
+            "rated_kw": self.meter.rated_kw,
+            "heating_value_mj": self.meter.settings.heating_value,
+            "calibration_factor": self.meter.settings.factor,
+        }
+
+
+class StoveGasSensor(SensorEntity):
+    """The gas all burners of the stove have burnt (m3, or kg of LPG)."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, entry: GasStoveConfigEntry, description: SensorEntityDescription) -> None:
+        """On the stove's own device."""
+        self.entity_description = description
+        self.meters = list(entry.runtime_data.gas_meters.values())
+        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        entry.runtime_data.unique_ids.add(self._attr_unique_id)
+        self._attr_device_info = stove_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow every burner's meter."""
+        for meter in self.meters:
+            self.async_on_remove(meter.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> float:
+        """The sum over the burners."""
+        total = sum(meter.total for meter in self.meters)
+        if self.entity_description.key == "lpg_used":
+            return round(total, 4)
+        return round(to_cubic_metres(total, self.meters[0].settings.gas_type), 4)
 
 
 class BurnerSensor(BurnerEntity, SensorEntity):

@@ -22,6 +22,10 @@ from .const import (
     CONF_DEBOUNCE,
     CONF_DEFAULT_TIMER,
     CONF_DEVICE_ID,
+    CONF_DRY_POT_ENTITY,
+    CONF_DRY_POT_GRACE,
+    CONF_DRY_POT_RATE,
+    CONF_DRY_POT_THRESHOLD,
     CONF_EMERGENCY_HOOD,
     CONF_EMERGENCY_HOOD_GAS,
     CONF_EMERGENCY_SENSORS,
@@ -32,7 +36,10 @@ from .const import (
     CONF_FLAME_SIID,
     CONF_FLAME_SOURCE,
     CONF_FLAME_TOKEN,
+    CONF_GAS_FACTOR,
+    CONF_GAS_TYPE,
     CONF_GRACE_MINUTES,
+    CONF_HEATING_VALUE,
     CONF_HOOD_DELAY,
     CONF_HOOD_ENTITY,
     CONF_HOOD_PERCENTAGE,
@@ -49,6 +56,7 @@ from .const import (
     CONF_PRESENCE_ENTITIES,
     CONF_PROTOCOL,
     CONF_PULSE,
+    CONF_RATED_KW,
     CONF_RISE_RATE,
     CONF_SIID,
     CONF_TIMER_WARNING,
@@ -76,7 +84,9 @@ from .const import (
     RelayBackend,
 )
 from .coordinator import MiioRelayChannel, MiioRelayCoordinator, MiotFlameCoordinator
+from .drypot import DryPotGuard, DryPotSettings
 from .flame import EntityFlameSource, FlameDetector, FlameThresholds
+from .gas_use import DEFAULT_HEATING_VALUE, DEFAULT_RATED_KW, GasMeter, GasSettings, GasType
 from .kitchen import KitchenGuards, KitchenSettings
 from .memory import BurnerMemory
 from .relay import (
@@ -103,6 +113,8 @@ class GasStoveData:
     timers: dict[str, BurnerTimer] = field(default_factory=dict)
     commissioning: dict[str, CommissioningTest] = field(default_factory=dict)
     kitchen: KitchenGuards | None = None
+    gas_meters: dict[str, GasMeter] = field(default_factory=dict)
+    dry_pot: dict[str, DryPotGuard] = field(default_factory=dict)
     connections: dict[str, MiioRelay] = field(default_factory=dict)
     coordinators: dict[str, MiioRelayCoordinator] = field(default_factory=dict)
     flame_coordinators: dict[str, MiotFlameCoordinator] = field(default_factory=dict)
@@ -282,6 +294,19 @@ def build_stove(hass: HomeAssistant, entry: ConfigEntry) -> GasStoveData:
             stove.memory,
             burners_on_stove=len(entry.data[CONF_BURNERS]),
         )
+        if detector is not None:
+            stove.gas_meters[settings.burner_id] = GasMeter(
+                hass,
+                settings.burner_id,
+                detector,
+                stove.memory,
+                float(config.get(CONF_RATED_KW, DEFAULT_RATED_KW)),
+                gas_settings(entry),
+            )
+        if (dry_pot := dry_pot_settings(config)).temperature_entity is not None:
+            stove.dry_pot[settings.burner_id] = DryPotGuard(
+                hass, entry.entry_id, burner, watch, dry_pot
+            )
         stove.timers[settings.burner_id] = BurnerTimer(
             hass,
             burner,
@@ -300,6 +325,28 @@ def build_stove(hass: HomeAssistant, entry: ConfigEntry) -> GasStoveData:
         kitchen_settings(entry),
     )
     return stove
+
+
+def gas_settings(entry: ConfigEntry) -> GasSettings:
+    """The stove's gas (kitchen options), for the gas use estimate."""
+    raw: dict[str, Any] = entry.options.get(CONF_KITCHEN, {})
+    gas_type = GasType(raw.get(CONF_GAS_TYPE, GasType.NATURAL_GAS))
+    return GasSettings(
+        gas_type=gas_type,
+        heating_value=float(raw.get(CONF_HEATING_VALUE) or DEFAULT_HEATING_VALUE[gas_type]),
+        factor=float(raw.get(CONF_GAS_FACTOR, 1.0)),
+    )
+
+
+def dry_pot_settings(config: dict[str, Any]) -> DryPotSettings:
+    """A burner's dry-pot guard; no temperature entity, no guard."""
+    defaults = DryPotSettings()
+    return DryPotSettings(
+        temperature_entity=config.get(CONF_DRY_POT_ENTITY) or None,
+        threshold=float(config.get(CONF_DRY_POT_THRESHOLD, defaults.threshold)),
+        rate=float(config.get(CONF_DRY_POT_RATE, defaults.rate)),
+        grace=float(config.get(CONF_DRY_POT_GRACE, defaults.grace)),
+    )
 
 
 def kitchen_settings(entry: ConfigEntry) -> KitchenSettings:

@@ -368,7 +368,9 @@ def test_links_in_the_flow_texts_lead_to_a_heading_that_exists(language: str) ->
     for target in links:
         file_part, _, anchor = target.partition("#")
         assert (root / file_part).is_file(), target
-        if language == "zh-Hans":
+        if language == "zh-Hans" and not file_part.startswith("docs/"):
+            # docs/ is English only (the texts say so); the guide and the
+            # README have Chinese pages.
             assert "zh-Hans" in file_part, f"a Chinese text links the English {file_part}"
         if anchor:
             assert anchor in _anchors(root / file_part), f"no heading for {target}"

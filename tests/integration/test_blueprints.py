@@ -55,6 +55,8 @@ EVENT_TYPES = [
     "timer_warning",
     "timer_expired",
     "unattended_warning",
+    "dry_pot_warning",
+    "dry_pot_silenced",
 ]
 
 
@@ -130,7 +132,13 @@ def test_notify_blueprint_matches_the_integration() -> None:
         reason.value for reason in ShutOffReason
     }
     assert set(reasons["default"]) <= {reason.value for reason in ShutOffReason}
-    reported = {"shut_off", "shutoff_failed", "timer_warning", "unattended_warning"}
+    reported = {
+        "shut_off",
+        "shutoff_failed",
+        "timer_warning",
+        "unattended_warning",
+        "dry_pot_warning",
+    }
     assert reported <= {event.value for event in StoveEvent}
     assert set(EVENT_TYPES) == {event.value for event in StoveEvent}
 
@@ -260,6 +268,19 @@ async def _notify(hass: HomeAssistant, **inputs: Any) -> None:
             "Left burner is lit and nobody has been in the kitchen for 10 minutes. "
             "It turns off in 5 minutes. Turn off the stove?",
             True,
+        ),
+        (
+            "dry_pot_warning",
+            {"temperature": 131.5, "rate": 42.0, "shut_off_in_seconds": 30},
+            "Left burner: the pot is at 131.5 °C and boiling dry. It turns off in 30 seconds "
+            "unless someone silences the dry-pot guard. Turn off the stove?",
+            True,
+        ),
+        (
+            "shut_off",
+            {"reason": "dry_pot", "verified": True, "seconds": 1.2, "was_lit": True},
+            "Left burner was turned off because the pot was boiling dry. Turn the knob to off.",
+            False,
         ),
     ],
 )
@@ -507,6 +528,12 @@ async def test_tapping_turn_off_shuts_only_the_burner_off(
             "unattended_warning",
             {"minutes_unattended": 10, "shut_off_in_seconds": 45},
             "左灶正在燃烧，厨房里已有 10 分钟没有人。它将在 45 秒后关闭。要关闭左灶吗？",
+        ),
+        (
+            "dry_pot_warning",
+            {"temperature": 131.5, "rate": 42.0, "shut_off_in_seconds": 30},
+            "左灶上的锅已到 131.5 °C，快烧干了。它将在 30 秒后关闭，除非有人关闭本次防干烧提醒。"
+            "要关闭左灶吗？",
         ),
     ],
 )

@@ -385,6 +385,11 @@ async def test_options_flow(hass: HomeAssistant, kitchen: Kitchen) -> None:
         "timer_warning": 60,
         "countdown_siid": 0,
         "countdown_piid": 0,
+        # Gas use and the dry-pot guard (no temperature entity: no guard).
+        "rated_kw": 4.0,
+        "dry_pot_threshold": 120.0,
+        "dry_pot_rate": 10.0,
+        "dry_pot_grace": 30.0,
     }
     # The entry reloaded with the new name; the entity keeps its unique id.
     state = hass.states.get(burner_entity_id("switch", "kitchen", "right_burner"))

@@ -69,8 +69,9 @@ RAW_KEYS = sorted(
     key=len,
     reverse=True,
 )
-# A key on its own (not inside an entity id like switch.x_shut_off_timer).
-RAW_KEY_RE = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, RAW_KEYS)) + r")(?![\w.])")
+# A key on its own (not inside an entity id like switch.x_shut_off_timer, nor
+# a name like xiaomi-miot).
+RAW_KEY_RE = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, RAW_KEYS)) + r")(?![\w.-])")
 # A translation key path or a placeholder left in the text.
 UNTRANSLATED_RE = re.compile(
     r"component\.gas_stove\.|\bui\.(panel|dialogs|card|components)\.|\{\w+\}"

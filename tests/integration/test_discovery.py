@@ -78,6 +78,16 @@ def _suggested(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def _to_the_relay_form(hass: HomeAssistant, stove: str, burner: str = "Left") -> str:
+    """A stove set up by hand, up to its first burner's Mi relay form; the flow id."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    flow_id: str = result["flow_id"]
+    await hass.config_entries.flow.async_configure(flow_id, {"name": stove})
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BURNER, "name": burner})
+    assert result["step_id"] == "miio"
+    return flow_id
+
+
 async def _set_up_through_discovery(hass: HomeAssistant, relay: EmulatedRelay) -> Any:
     result = await _discover(hass, relay.host)
     assert result["step_id"] == "zeroconf_confirm"
@@ -147,10 +157,7 @@ async def test_the_same_relay_at_another_address_is_the_same_channel(
     await _set_up_through_discovery(hass, relay)
     await relay.stop()
     moved = await mi_relay()
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
-    flow_id = result["flow_id"]
-    await hass.config_entries.flow.async_configure(flow_id, {"name": "Second"})
-    await hass.config_entries.flow.async_configure(flow_id, {**BURNER, "name": "Wok"})
+    flow_id = await _to_the_relay_form(hass, "Second", "Wok")
     result = await hass.config_entries.flow.async_configure(
         flow_id, {"host": moved.host, "token": TOKEN, "siid": 2, "piid": 1}
     )
@@ -162,10 +169,7 @@ async def test_a_strips_master_switch_is_not_a_relay_channel(
     hass: HomeAssistant, mi_relay: RelayFactory
 ) -> None:
     relay = await mi_relay(model="cuco.plug.sp5", channels=4)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
-    flow_id = result["flow_id"]
-    await hass.config_entries.flow.async_configure(flow_id, {"name": "Strip"})
-    await hass.config_entries.flow.async_configure(flow_id, BURNER)
+    flow_id = await _to_the_relay_form(hass, "Strip")
     result = await hass.config_entries.flow.async_configure(
         flow_id, {"host": relay.host, "token": TOKEN, "siid": 2, "piid": 1}
     )
@@ -210,10 +214,7 @@ async def test_the_next_burner_gets_the_models_next_channel(
     hass: HomeAssistant, mi_relay: RelayFactory
 ) -> None:
     relay = await mi_relay(model="cuco.plug.sp5", channels=4)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
-    flow_id = result["flow_id"]
-    await hass.config_entries.flow.async_configure(flow_id, {"name": "Strip"})
-    await hass.config_entries.flow.async_configure(flow_id, BURNER)
+    flow_id = await _to_the_relay_form(hass, "Strip")
     await hass.config_entries.flow.async_configure(
         flow_id, {"host": relay.host, "token": TOKEN, "siid": 4, "piid": 1}
     )

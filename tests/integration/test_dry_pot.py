@@ -76,6 +76,12 @@ def _probe(hass: HomeAssistant, value: float | str) -> None:
     )
 
 
+async def _read(hass: HomeAssistant, value: float | str) -> None:
+    """One reading of the probe, and everything it sets off."""
+    _probe(hass, value)
+    await _settle(hass)
+
+
 async def _stove(hass: HomeAssistant, kitchen: Kitchen, **guard: Any) -> None:
     _probe(hass, 20.0)
     entry = stove_entry(kitchen)
@@ -193,16 +199,21 @@ async def test_the_rise_rate_warns_below_the_threshold(
     assert warning["rate"] >= 10
 
 
+async def _lit_and_warned(hass: HomeAssistant, kitchen: Kitchen) -> EventLog:
+    """A lit burner whose pot reads 150 °C: warned, the grace period running."""
+    await _stove(hass, kitchen)
+    events = EventLog(hass, LEFT_EVENTS)
+    await light_left(hass, kitchen)
+    await _read(hass, 150.0)
+    assert events.types()[-1] == "dry_pot_warning"
+    return events
+
+
 async def test_the_flame_going_out_ends_the_grace_period(
     hass: HomeAssistant, lit: Kitchen, clock: GuardClock
 ) -> None:
     kitchen = lit
-    await _stove(hass, kitchen)
-    events = EventLog(hass, LEFT_EVENTS)
-    await light_left(hass, kitchen)
-    _probe(hass, 150.0)
-    await _settle(hass)
-    assert "dry_pot_warning" in events.types()
+    events = await _lit_and_warned(hass, kitchen)
     kitchen.left.turn_knob_off()
     await wait_for(lambda: state_of(hass, LEFT_FLAME) == STATE_OFF, timeout=15)
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
@@ -216,19 +227,15 @@ async def test_without_a_flame_source_a_session_ends_when_the_pot_cools(
     kitchen = await make_kitchen()
     await _stove(hass, kitchen)
     events = EventLog(hass, LEFT_EVENTS)
-    _probe(hass, 140.0)
-    await _settle(hass)
+    await _read(hass, 140.0)
     assert events.types() == ["dry_pot_warning"]
     await hass.services.async_call("button", "press", {"entity_id": SILENCE}, blocking=True)
     await _settle(hass)
-    _probe(hass, 160.0)
-    await _settle(hass)
+    await _read(hass, 160.0)
     assert events.types() == ["dry_pot_warning", "dry_pot_silenced"]
-    _probe(hass, 45.0)  # the pot went off the burner and cooled
-    await _settle(hass)
+    await _read(hass, 45.0)  # the pot went off the burner and cooled
     assert hass.states.get(SILENCE).attributes["silenced"] is False
-    _probe(hass, 130.0)  # the next pot boils dry
-    await _settle(hass)
+    await _read(hass, 130.0)  # the next pot boils dry
     assert events.types()[-1] == "dry_pot_warning"
 
 
@@ -236,11 +243,7 @@ async def test_a_dry_pot_cut_the_relay_does_not_confirm_is_reported(
     hass: HomeAssistant, lit: Kitchen, clock: GuardClock
 ) -> None:
     kitchen = lit
-    await _stove(hass, kitchen)
-    events = EventLog(hass, LEFT_EVENTS)
-    await light_left(hass, kitchen)
-    _probe(hass, 150.0)
-    await _settle(hass)
+    events = await _lit_and_warned(hass, kitchen)
     kitchen.relay.faults.offline = True
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
     await wait_for(lambda: "shutoff_failed" in events.types(), timeout=20)

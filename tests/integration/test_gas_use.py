@@ -20,7 +20,7 @@ from tests.integration.common import LEFT_FLAME, light_left, setup_stove, state_
 
 LEFT_GAS_USED = burner_entity_id("sensor", "test_stove", "left_burner_gas_used")
 RIGHT_GAS_USED = burner_entity_id("sensor", "test_stove", "right_burner_gas_used")
-STOVE_GAS_USED = "sensor.test_stove_gas_used"
+STOVE_GAS_USED = "sensor.test_stove_gas_used_all_burners"
 STOVE_LPG_USED = "sensor.test_stove_lpg_used"
 # A big burner so that seconds of burning show: 36 kW on natural gas at
 # 36 MJ/m3 burns 1 litre a second.

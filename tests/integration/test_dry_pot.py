@@ -251,3 +251,21 @@ async def test_a_dry_pot_cut_the_relay_does_not_confirm_is_reported(
     assert failed["reason"] == "dry_pot"
     assert failed["relay"] == "not_confirmed"
     kitchen.relay.faults.offline = False
+
+
+async def test_a_restart_during_the_grace_period_warns_again_and_cuts(
+    hass: HomeAssistant, lit: Kitchen, clock: GuardClock
+) -> None:
+    """A warning is not kept across a restart: the pot is still hot, so the
+    first reading after it warns again, and the cut follows its grace period."""
+    kitchen = lit
+    events = await _lit_and_warned(hass, kitchen)
+    entry = hass.config_entries.async_entries("gas_stove")[0]
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await _settle(hass)
+    await _read(hass, 160.0)
+    assert hass.states.get(SILENCE).attributes["warning"] is True
+    assert "shut_off" not in events.types()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await wait_for(lambda: "shut_off" in events.types(), timeout=15)
+    assert events.last("shut_off")["reason"] == "dry_pot"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -119,14 +119,7 @@ GAS_USED = SensorEntityDescription(
     native_unit_of_measurement=UnitOfVolume.CUBIC_METERS,
     suggested_display_precision=3,
 )
-STOVE_GAS_USED = SensorEntityDescription(
-    key="gas_used",
-    translation_key="stove_gas_used",
-    device_class=SensorDeviceClass.GAS,
-    state_class=SensorStateClass.TOTAL_INCREASING,
-    native_unit_of_measurement=UnitOfVolume.CUBIC_METERS,
-    suggested_display_precision=3,
-)
+STOVE_GAS_USED = replace(GAS_USED, translation_key="stove_gas_used")
 STOVE_LPG_USED = SensorEntityDescription(
     key="lpg_used",
     translation_key="lpg_used",

@@ -103,6 +103,8 @@ class BurnerWatch:
         self._event_listeners: list[EventListener] = []
         self._unsubs: list[CALLBACK_TYPE] = []
         self._annotations: dict[ShutOffReason, dict[str, Any]] = {}
+        # Whether no cut of this burner can be confirmed (None: not looked yet).
+        self._unconfirmable: bool | None = None
 
     @callback
     def annotate(self, reason: ShutOffReason, data: dict[str, Any]) -> None:
@@ -414,9 +416,13 @@ class BurnerWatch:
         Not a Problem of the burner (nothing is wrong right now), but no cut
         of it can ever be confirmed, which a person must know.
         """
-        issue_id = _assumed_relay_issue_id(self._entry_id, self.burner.burner_id)
         relay = self.burner.relay
-        if self.flame is None and relay.assumed:
+        unconfirmable = self.flame is None and relay.assumed
+        if unconfirmable is self._unconfirmable:
+            return  # asked on every change of the burner: act on a change of this
+        self._unconfirmable = unconfirmable
+        issue_id = _assumed_relay_issue_id(self._entry_id, self.burner.burner_id)
+        if unconfirmable:
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,

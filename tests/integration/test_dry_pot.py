@@ -103,6 +103,24 @@ async def _cook(
             return
 
 
+async def _boil_dry(
+    hass: HomeAssistant, kitchen: Kitchen, clock: GuardClock
+) -> tuple[EventLog, Pot]:
+    """A 2 L pot on the lit left burner, boiled until the guard warns.
+
+    Nothing is warned about while water is left (45 minutes of boiling).
+    """
+    await _stove(hass, kitchen)
+    events = EventLog(hass, LEFT_EVENTS)
+    await light_left(hass, kitchen)
+    pot = Pot(lambda: kitchen.left.flame)
+    await _cook(hass, pot, clock, 45 * 60, until=lambda: pot.dry)
+    assert "dry_pot_warning" not in events.types()
+    await _cook(hass, pot, clock, 120, until=lambda: "dry_pot_warning" in events.types())
+    assert events.types()[-1] == "dry_pot_warning"
+    return events, pot
+
+
 @pytest.fixture
 async def lit(make_kitchen: KitchenFactory) -> Kitchen:
     return await make_kitchen(sensor=True)
@@ -112,14 +130,7 @@ async def test_a_pot_boiling_dry_is_warned_about_then_shut_off(
     hass: HomeAssistant, lit: Kitchen, clock: GuardClock
 ) -> None:
     kitchen = lit
-    await _stove(hass, kitchen)
-    events = EventLog(hass, LEFT_EVENTS)
-    await light_left(hass, kitchen)
-    pot = Pot(lambda: kitchen.left.flame)
-    # 45 minutes of boiling: nothing happens while there is water.
-    await _cook(hass, pot, clock, 45 * 60, until=lambda: pot.dry)
-    assert "dry_pot_warning" not in events.types()
-    await _cook(hass, pot, clock, 120, until=lambda: "dry_pot_warning" in events.types())
+    events, _pot = await _boil_dry(hass, kitchen, clock)
     warning = events.last("dry_pot_warning")
     assert warning["temperature"] >= 105
     assert warning["shut_off_in_seconds"] == 30
@@ -140,11 +151,7 @@ async def test_silenced_for_the_session_only(
     hass: HomeAssistant, lit: Kitchen, clock: GuardClock
 ) -> None:
     kitchen = lit
-    await _stove(hass, kitchen)
-    events = EventLog(hass, LEFT_EVENTS)
-    await light_left(hass, kitchen)
-    pot = Pot(lambda: kitchen.left.flame)
-    await _cook(hass, pot, clock, 60 * 60, until=lambda: "dry_pot_warning" in events.types())
+    events, pot = await _boil_dry(hass, kitchen, clock)
     await hass.services.async_call("button", "press", {"entity_id": SILENCE}, blocking=True)
     await _settle(hass)
     assert "dry_pot_silenced" in events.types()
